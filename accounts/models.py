@@ -1,0 +1,173 @@
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Programme staff")
+    OFFICER = "officer", _("Provincial industry officer")
+    COORDINATOR = "coordinator", _("Company coordinator")
+    MENTOR = "mentor", _("Mentor")
+    LEADER = "leader", _("Community leader")
+    MEMBER = "member", _("Community member")
+
+
+COMPANY_ROLES = {Role.COORDINATOR, Role.MENTOR}
+COMMUNITY_ROLES = {Role.LEADER, Role.MEMBER}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        fields.setdefault("role", Role.STAFF)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person who signs in. The role and its scope decide what they see.
+
+    - officer: ``provinces`` (one or more จังหวัด)
+    - coordinator / mentor: ``organisation`` is their company (Big Brother)
+    - leader / member: ``community``
+    - staff: nationwide
+    """
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-mail"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    organisation = models.ForeignKey(
+        "communities.Organisation", verbose_name=_("organisation"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+    )
+    provinces = models.ManyToManyField(
+        "communities.Province", verbose_name=_("provinces"), blank=True, related_name="officers"
+    )
+    community = models.ForeignKey(
+        "communities.Community", verbose_name=_("community"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+    )
+    preferred_language = models.CharField(
+        _("language"), max_length=5, choices=[("th", "ไทย"), ("en", "English")], default="th"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_community_roles_have_community",
+                condition=~Q(role__in=["leader", "member"]) | Q(community__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="user_company_roles_have_organisation",
+                condition=~Q(role__in=["coordinator", "mentor"]) | Q(organisation__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_programme_staff(self) -> bool:
+        return self.is_superuser or self.role == Role.STAFF
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _default_expiry():
+    return timezone.now() + timedelta(days=14)
+
+
+class Invitation(models.Model):
+    """An invitation creates an account with a role and scope; there is no open sign-up."""
+
+    email = models.EmailField(_("e-mail"))
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        "communities.Organisation", on_delete=models.CASCADE, null=True, blank=True,
+        verbose_name=_("organisation"),
+    )
+    provinces = models.ManyToManyField("communities.Province", blank=True, verbose_name=_("provinces"))
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, null=True, blank=True,
+        verbose_name=_("community"),
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    invited_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="invitations_sent",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=_default_expiry)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_user = models.OneToOneField(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation"
+    )
+    # The welcome e-mail is claimed before sending and marked after, so a task
+    # that runs twice sends it once (see accounts.tasks.send_invitation_email).
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "email", name="one_open_invitation_per_email",
+                condition=Q(accepted_at__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="invitation_community_roles_have_community",
+                condition=~Q(role__in=["leader", "member"]) | Q(community__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="invitation_company_roles_have_organisation",
+                condition=~Q(role__in=["coordinator", "mentor"]) | Q(organisation__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,353 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class BilingualName(models.Model):
+    """Thai name first; ``name`` answers in the active language."""
+
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name_th
+
+    def __str__(self):
+        return self.name
+
+
+# --- Geography: จังหวัด → อำเภอ → ตำบล, official codes from geothai ---------
+class Province(BilingualName):
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name_th"]
+
+
+class District(BilingualName):
+    """อำเภอ / เขต."""
+
+    code = models.CharField(_("code"), max_length=4, primary_key=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name_th"]
+
+
+class Subdistrict(BilingualName):
+    """ตำบล / แขวง."""
+
+    code = models.CharField(_("code"), max_length=6, primary_key=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subdistricts")
+    postal_codes = models.CharField(_("postal codes"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+        ordering = ["name_th"]
+
+
+# --- Organisations ---------------------------------------------------------
+class Organisation(BilingualName):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government office")
+        COMPANY = "company", _("Company (Big Brother)")
+        COMMUNITY_ENTERPRISE = "community_enterprise", _("Community enterprise")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations",
+        verbose_name=_("province"),
+        help_text=_("For a provincial industry office: the province it serves."),
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent organisation"),
+    )
+    address = models.TextField(_("address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_th"]
+        constraints = [
+            models.UniqueConstraint("kind", "name_th", name="organisation_unique_name_per_kind"),
+        ]
+
+
+# --- Programme --------------------------------------------------------------
+class Cohort(BilingualName):
+    """A programme round, e.g. CIV 2559–2561 BE: 163 target communities, 27 CIV villages."""
+
+    start_year = models.PositiveSmallIntegerField(_("first year (CE)"))
+    end_year = models.PositiveSmallIntegerField(_("last year (CE)"))
+    target_communities = models.PositiveIntegerField(_("target communities"), default=0)
+    civ_villages = models.PositiveIntegerField(_("CIV villages"), default=0)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["start_year"]
+        constraints = [
+            models.CheckConstraint(name="cohort_years_ordered", condition=Q(end_year__gte=models.F("start_year"))),
+            models.CheckConstraint(
+                name="cohort_civ_within_target",
+                condition=Q(civ_villages__lte=models.F("target_communities")),
+            ),
+            models.UniqueConstraint("start_year", "end_year", name="cohort_unique_years"),
+        ]
+
+
+class Stage(models.TextChoices):
+    TARGET = "target", _("Target community")
+    DEVELOPING = "developing", _("Developing")
+    CIV = "civ", _("CIV village")
+    SELF_SUSTAINING = "self_sustaining", _("Self-sustaining")
+
+
+class Activity(models.TextChoices):
+    FOOD = "food", _("Food and drink")
+    AGRICULTURE = "agriculture", _("Agriculture")
+    CRAFT = "craft", _("Handicraft")
+    TEXTILE = "textile", _("Textiles")
+    HERBAL = "herbal", _("Herbal and cosmetics")
+    TOURISM = "tourism", _("Community tourism")
+    OTHER = "other", _("Other")
+
+
+class Community(BilingualName):
+    subdistrict = models.ForeignKey(
+        Subdistrict, on_delete=models.PROTECT, related_name="communities",
+        verbose_name=_("subdistrict"),
+    )
+    # Denormalised from the subdistrict so province scope is one indexed filter.
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communities", editable=False,
+        verbose_name=_("province"),
+    )
+    village_number = models.PositiveSmallIntegerField(
+        _("village number (หมู่ที่)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("5")), MaxValueValidator(Decimal("21"))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("97")), MaxValueValidator(Decimal("106"))],
+    )
+    enterprise = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="communities",
+        limit_choices_to={"kind": Organisation.Kind.COMMUNITY_ENTERPRISE},
+        verbose_name=_("community enterprise"),
+    )
+    identity_story = models.TextField(_("identity story (อัตลักษณ์)"), blank=True)
+    main_activities = models.TextField(_("main activities"), blank=True)
+    activity = models.CharField(
+        _("main activity type"), max_length=20, choices=Activity.choices, default=Activity.OTHER
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="communities",
+        verbose_name=_("cohort"),
+    )
+    cohort_year = models.PositiveSmallIntegerField(_("cohort year (CE)"), null=True, blank=True)
+    members_count = models.PositiveIntegerField(_("members"), default=0)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.TARGET, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["name_th"]
+        constraints = [
+            models.UniqueConstraint("subdistrict", "name_th", name="community_unique_name_in_tambon"),
+            models.CheckConstraint(
+                name="community_lat_lon_together",
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["province", "stage"])]
+
+    def save(self, *args, **kwargs):
+        self.province_id = self.subdistrict.district.province_id
+        super().save(*args, **kwargs)
+
+
+class CommunityPhoto(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="communities/%Y/%m/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("community photo")
+        verbose_name_plural = _("community photos")
+        ordering = ["position", "id"]
+
+
+class StageChange(models.Model):
+    """One move of a community's stage: who, when, from, to, why. Append-only."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["-changed_at"]
+        constraints = [
+            models.CheckConstraint(name="stage_change_moves", condition=~Q(from_stage=models.F("to_stage"))),
+            models.CheckConstraint(name="stage_change_has_reason", condition=~Q(reason="")),
+        ]
+
+
+# --- Progress and indicators ---------------------------------------------------
+class Indicator(BilingualName):
+    class Direction(models.TextChoices):
+        UP = "up", _("Higher is better")
+        DOWN = "down", _("Lower is better")
+
+    code = models.SlugField(_("code"), unique=True)
+    unit = models.CharField(_("unit"), max_length=40)
+    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
+    active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["position", "code"]
+
+
+class CommunityIndicator(models.Model):
+    """Baseline and target of one indicator for one community."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="indicator_targets")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("community indicator")
+        verbose_name_plural = _("community indicators")
+        constraints = [
+            models.UniqueConstraint("community", "indicator", name="one_target_per_indicator"),
+        ]
+
+
+class ProgressVisit(models.Model):
+    """An officer's visit to a community, with what was found and what comes next."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="visits")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits",
+        verbose_name=_("officer"),
+    )
+    visited_on = models.DateField(_("visit date"))
+    summary = models.TextField(_("summary"))
+    next_steps = models.TextField(_("next steps"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress visit")
+        verbose_name_plural = _("progress visits")
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["community", "-visited_on"])]
+
+
+class VisitPhoto(models.Model):
+    visit = models.ForeignKey(ProgressVisit, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="visits/%Y/%m/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+
+
+class IndicatorValue(models.Model):
+    visit = models.ForeignKey(ProgressVisit, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint("visit", "indicator", name="one_value_per_indicator_per_visit"),
+        ]
+
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+READINESS_CRITERIA = (
+    "community_strength", "identity", "product", "management", "market", "tourism_link",
+)
+
+
+class ReadinessAssessment(models.Model):
+    """CIV readiness criteria scored 1–5 at a visit."""
+
+    CRITERIA = READINESS_CRITERIA
+
+    visit = models.OneToOneField(ProgressVisit, on_delete=models.CASCADE, related_name="assessment")
+    community_strength = models.PositiveSmallIntegerField(_("community strength"), validators=SCORE)
+    identity = models.PositiveSmallIntegerField(_("identity"), validators=SCORE)
+    product = models.PositiveSmallIntegerField(_("product"), validators=SCORE)
+    management = models.PositiveSmallIntegerField(_("management"), validators=SCORE)
+    market = models.PositiveSmallIntegerField(_("market"), validators=SCORE)
+    tourism_link = models.PositiveSmallIntegerField(_("tourism link"), validators=SCORE)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("readiness assessment")
+        verbose_name_plural = _("readiness assessments")
+        constraints = [
+            models.CheckConstraint(
+                name=f"readiness_{field}_1_to_5", condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
+            )
+            for field in READINESS_CRITERIA
+        ]
+
+    @property
+    def total(self) -> int:
+        return sum(getattr(self, field) for field in self.CRITERIA)

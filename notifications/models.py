@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    SESSION_SCHEDULED = "session_scheduled", _("Session scheduled")
+    SESSION_CHANGED = "session_changed", _("Session changed")
+    SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+    SESSION_REMINDER = "session_reminder", _("Session reminder")
+    MOU_EXPIRING = "mou_expiring", _("MOU expiring")
+    LISTING_SUBMITTED = "listing_submitted", _("Listing submitted")
+    LISTING_APPROVED = "listing_approved", _("Listing approved")
+    LISTING_RETURNED = "listing_returned", _("Listing returned")
+    ENQUIRY_RECEIVED = "enquiry_received", _("Enquiry received")
+    PROGRESS_LOGGED = "progress_logged", _("Progress visit logged")
+    WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
+
+
+class Notification(models.Model):
+    """One message to one person about one event; the event key makes repeats impossible."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    event_key = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint("recipient", "kind", "event_key", name="notification_once_per_event"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+        ]
+
+
+class Preference(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    email = models.BooleanField(_("send e-mail"), default=True)
+    in_digest = models.BooleanField(_("include in weekly digest"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint("user", "kind", name="one_preference_per_kind")]

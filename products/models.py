@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communities.models import BilingualName, Community
+
+# เลขสารบบอาหาร (อย.): 13 digits, usually written 12-3-45678-9-0123.
+FDA_NUMBER = RegexValidator(
+    r"^\d{2}-\d-\d{5}-\d-\d{4}$",
+    _("Enter the Thai FDA (อย.) number as 13 digits: 12-3-45678-9-0123."),
+)
+
+
+class SalesChannel(BilingualName):
+    code = models.SlugField(unique=True)
+
+    class Meta:
+        verbose_name = _("sales channel")
+        verbose_name_plural = _("sales channels")
+        ordering = ["code"]
+
+
+class Product(BilingualName):
+    class Category(models.TextChoices):
+        FOOD = "food", _("Food")
+        DRINK = "drink", _("Drinks")
+        AGRICULTURE = "agriculture", _("Farm produce")
+        CRAFT = "craft", _("Handicraft")
+        TEXTILE = "textile", _("Textiles and clothing")
+        HERBAL = "herbal", _("Herbal and cosmetics")
+        SOUVENIR = "souvenir", _("Souvenirs")
+        OTHER = "other", _("Other")
+
+    class Availability(models.TextChoices):
+        IN_STOCK = "in_stock", _("In stock")
+        LIMITED = "limited", _("Limited")
+        SEASONAL = "seasonal", _("Seasonal")
+        OUT_OF_STOCK = "out_of_stock", _("Out of stock")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="products")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    story = models.TextField(_("story"), blank=True)
+    price = models.DecimalField(_("price (THB)"), max_digits=10, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40)
+    minimum_order = models.PositiveIntegerField(_("minimum order"), default=1)
+    made_to_order = models.BooleanField(_("made to order"), default=False)
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), null=True, blank=True)
+    availability = models.CharField(
+        _("availability"), max_length=20, choices=Availability.choices, default=Availability.IN_STOCK
+    )
+    stock = models.PositiveIntegerField(_("in stock"), null=True, blank=True)
+    otop_stars = models.PositiveSmallIntegerField(
+        _("OTOP stars"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    fda_number = models.CharField(_("Thai FDA number (อย.)"), max_length=20, blank=True, validators=[FDA_NUMBER])
+    community_standard = models.CharField(_("community product standard (มผช.)"), max_length=40, blank=True)
+    gap_certified = models.BooleanField(_("GAP"), default=False)
+    organic_thailand = models.BooleanField(_("Organic Thailand"), default=False)
+    sales_channels = models.ManyToManyField(SalesChannel, blank=True, verbose_name=_("sales channels"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[sales_channels])
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name_th"]
+        constraints = [
+            models.CheckConstraint(name="product_price_not_negative", condition=Q(price__gte=0)),
+            models.CheckConstraint(name="product_min_order_positive", condition=Q(minimum_order__gte=1)),
+            models.CheckConstraint(
+                name="product_otop_1_to_5",
+                condition=Q(otop_stars__isnull=True) | Q(otop_stars__gte=1, otop_stars__lte=5),
+            ),
+            models.CheckConstraint(
+                name="product_published_has_date",
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "community"])]
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("photo"), upload_to="products/%Y/%m/")
+    position = models.PositiveSmallIntegerField(default=0)
+    is_cover = models.BooleanField(_("cover"), default=False)
+
+    class Meta:
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint("product", name="one_cover_per_product", condition=Q(is_cover=True)),
+        ]
+
+
+class Enquiry(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="enquiries")
+    # Kept so the enquiry stays with the community if the product is removed from sale.
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="enquiries", editable=False)
+    name = models.CharField(_("your name"), max_length=200)
+    contact = models.CharField(_("e-mail or phone"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    message = models.TextField(_("message"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("enquiry")
+        verbose_name_plural = _("enquiries")
+        ordering = ["-created_at"]
+
+    def save(self, *args, **kwargs):
+        self.community_id = self.product.community_id
+        super().save(*args, **kwargs)
