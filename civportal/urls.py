@@ -1,7 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import accept_invitation_view
+
+from . import views
+
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("invite/<str:token>/", accept_invitation_view, name="accept_invitation"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("communities/", include("communities.urls")),
+    path("mous/", include("mentorship.urls")),
+    path("products/", include("products.urls")),
 ]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

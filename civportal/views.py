@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from accounts.models import Role
+from communities.models import Stage
+from communities.selectors import communities_for, recent_visits_for
+from mentorship.selectors import mous_for, sessions_for
+from products.selectors import enquiries_for, products_for
+
+
+def _broker_answers() -> bool:
+    url = settings.CELERY_BROKER_URL.replace("redis+socket://", "unix://")
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        return bool(client.ping())
+    finally:
+        client.close()
+
+
+@never_cache
+def healthz(request):
+    """200 only when both the database and the broker answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            checks["database"] = cursor.fetchone() == (1,)
+    except Exception:  # any failure to answer is "down"; the reason goes to the log
+        checks["database"] = False
+    try:
+        checks["broker"] = _broker_answers()
+    except Exception:
+        checks["broker"] = False
+    healthy = all(checks.values())
+    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
+
+
+DASHBOARD_TEMPLATES = {
+    Role.STAFF: "dashboard/staff.html",
+    Role.OFFICER: "dashboard/officer.html",
+    Role.COORDINATOR: "dashboard/company.html",
+    Role.MENTOR: "dashboard/company.html",
+    Role.LEADER: "dashboard/community.html",
+    Role.MEMBER: "dashboard/community.html",
+}
+
+
+@login_required
+def dashboard(request):
+    """What this person's scope holds: communities, MOUs, sessions this week, products."""
+    user = request.user
+    now = timezone.now()
+    communities = communities_for(user)
+    week_ahead = now + timedelta(days=7)
+    context = {
+        "today": timezone.localdate(),
+        "communities": communities[:50],
+        "community_count": communities.count(),
+        "stage_counts": [
+            (Stage(row["stage"]), row["n"])
+            for row in communities.order_by("stage").values("stage").annotate(n=Count("pk"))
+        ],
+        "mous": mous_for(user)[:20],
+        "sessions": sessions_for(user).filter(starts_at__gte=now, starts_at__lt=week_ahead)[:20],
+        "products": products_for(user).order_by("status", "name_th")[:30],
+        "enquiries": enquiries_for(user).filter(status="new")[:10],
+        "visits": recent_visits_for(user, limit=5),
+    }
+    role = Role.STAFF if user.is_programme_staff else user.role
+    template = DASHBOARD_TEMPLATES.get(role, "dashboard/no_role.html")
+    return render(request, template, context)

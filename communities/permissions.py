@@ -1,0 +1,35 @@
+"""Who may do what to a community. One predicate per rule; views, admin and services use them."""
+
+from accounts.models import Role
+
+
+def is_officer_for(user, community) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.OFFICER
+        and user.provinces.filter(pk=community.province_id).exists()
+    )
+
+
+def can_edit_community(user, community) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_programme_staff or is_officer_for(user, community):
+        return True
+    return user.role == Role.LEADER and user.community_id == community.pk
+
+
+def can_register_community(user, province) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_programme_staff:
+        return True
+    return user.role == Role.OFFICER and user.provinces.filter(pk=province.pk).exists()
+
+
+def can_move_stage(user, community) -> bool:
+    return user.is_authenticated and (user.is_programme_staff or is_officer_for(user, community))
+
+
+def can_log_visit(user, community) -> bool:
+    return can_move_stage(user, community)
