@@ -17,10 +17,15 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["full_name", "phone", "preferred_language"]}),
         (_("Role and scope"), {"fields": ["role", "organisation", "provinces", "community"]}),
-        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+    ]
 
 
 @admin.register(Invitation)
@@ -31,5 +36,5 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["token", "invited_by", "email_sent_at", "accepted_at", "accepted_user"]
 
     def has_add_permission(self, request):
-        # Invitations are made through accounts.services.invite_user, which checks scope and queues the e-mail.
+        # Invitations come from accounts.services.invite_user: it checks scope, queues the e-mail.
         return False

@@ -60,15 +60,23 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     organisation = models.ForeignKey(
-        "communities.Organisation", verbose_name=_("organisation"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+        "communities.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
     )
     provinces = models.ManyToManyField(
         "communities.Province", verbose_name=_("provinces"), blank=True, related_name="officers"
     )
     community = models.ForeignKey(
-        "communities.Community", verbose_name=_("community"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+        "communities.Community",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
     )
     preferred_language = models.CharField(
         _("language"), max_length=5, choices=[("th", "ไทย"), ("en", "English")], default="th"
@@ -122,17 +130,27 @@ class Invitation(models.Model):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(
-        "communities.Organisation", on_delete=models.CASCADE, null=True, blank=True,
+        "communities.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         verbose_name=_("organisation"),
     )
-    provinces = models.ManyToManyField("communities.Province", blank=True, verbose_name=_("provinces"))
+    provinces = models.ManyToManyField(
+        "communities.Province", blank=True, verbose_name=_("provinces")
+    )
     community = models.ForeignKey(
-        "communities.Community", on_delete=models.CASCADE, null=True, blank=True,
+        "communities.Community",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         verbose_name=_("community"),
     )
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     invited_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="invitations_sent",
+        "accounts.User",
+        on_delete=models.PROTECT,
+        related_name="invitations_sent",
         verbose_name=_("invited by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -152,7 +170,8 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                "email", name="one_open_invitation_per_email",
+                "email",
+                name="one_open_invitation_per_email",
                 condition=Q(accepted_at__isnull=True),
             ),
             models.CheckConstraint(

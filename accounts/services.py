@@ -29,8 +29,12 @@ def invite_user(
     if Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).exists():
         raise ValidationError(_("This e-mail address already has an open invitation."))
     invitation = Invitation.objects.create(
-        email=email, full_name=full_name, role=role, organisation=organisation,
-        community=community, invited_by=actor,
+        email=email,
+        full_name=full_name,
+        role=role,
+        organisation=organisation,
+        community=community,
+        invited_by=actor,
     )
     if provinces:
         invitation.provinces.set(provinces)
@@ -49,8 +53,12 @@ def accept_invitation(token: str, *, full_name: str, password: str) -> User:
     if invitation is None or not invitation.is_open:
         raise ValidationError(_("This invitation link is no longer valid."))
     user = User.objects.create_user(
-        email=invitation.email, password=password, full_name=full_name or invitation.full_name,
-        role=invitation.role, organisation=invitation.organisation, community=invitation.community,
+        email=invitation.email,
+        password=password,
+        full_name=full_name or invitation.full_name,
+        role=invitation.role,
+        organisation=invitation.organisation,
+        community=invitation.community,
     )
     user.provinces.set(invitation.provinces.all())
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)

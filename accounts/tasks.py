@@ -32,7 +32,9 @@ def send_invitation_email(invitation_id: int) -> str:
     now = timezone.now()
     claimed = Invitation.objects.filter(
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
-        pk=invitation_id, email_sent_at__isnull=True, accepted_at__isnull=True,
+        pk=invitation_id,
+        email_sent_at__isnull=True,
+        accepted_at__isnull=True,
     ).update(email_claimed_at=now)
     if not claimed:
         return "skipped"
@@ -48,7 +50,9 @@ def send_invitation_email(invitation_id: int) -> str:
         send_mail(subject, body, None, [invitation.email])
     except Exception:
         # Release the claim so the retry (or a later run) may send it.
-        Invitation.objects.filter(pk=invitation_id, email_claimed_at=now).update(email_claimed_at=None)
+        Invitation.objects.filter(pk=invitation_id, email_claimed_at=now).update(
+            email_claimed_at=None
+        )
         raise
     Invitation.objects.filter(pk=invitation_id).update(email_sent_at=timezone.now())
     return "sent"

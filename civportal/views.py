@@ -41,7 +41,9 @@ def healthz(request):
     except Exception:
         checks["broker"] = False
     healthy = all(checks.values())
-    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
+    )
 
 
 DASHBOARD_TEMPLATES = {

@@ -18,14 +18,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self) -> str:
         if get_language() == "en" and self.name_en:
             return self.name_en
         return self.name_th
-
-    def __str__(self):
-        return self.name
 
 
 # --- Geography: จังหวัด → อำเภอ → ตำบล, official codes from geothai ---------
@@ -72,12 +72,20 @@ class Organisation(BilingualName):
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations",
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
         verbose_name=_("province"),
         help_text=_("For a provincial industry office: the province it serves."),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent organisation"),
     )
     address = models.TextField(_("address"), blank=True)
@@ -106,7 +114,9 @@ class Cohort(BilingualName):
         verbose_name_plural = _("cohorts")
         ordering = ["start_year"]
         constraints = [
-            models.CheckConstraint(name="cohort_years_ordered", condition=Q(end_year__gte=models.F("start_year"))),
+            models.CheckConstraint(
+                name="cohort_years_ordered", condition=Q(end_year__gte=models.F("start_year"))
+            ),
             models.CheckConstraint(
                 name="cohort_civ_within_target",
                 condition=Q(civ_villages__lte=models.F("target_communities")),
@@ -134,28 +144,47 @@ class Activity(models.TextChoices):
 
 class Community(BilingualName):
     subdistrict = models.ForeignKey(
-        Subdistrict, on_delete=models.PROTECT, related_name="communities",
+        Subdistrict,
+        on_delete=models.PROTECT,
+        related_name="communities",
         verbose_name=_("subdistrict"),
     )
     # Denormalised from the subdistrict so province scope is one indexed filter.
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="communities", editable=False,
+        Province,
+        on_delete=models.PROTECT,
+        related_name="communities",
+        editable=False,
         verbose_name=_("province"),
     )
     village_number = models.PositiveSmallIntegerField(
-        _("village number (หมู่ที่)"), null=True, blank=True,
+        _("village number (หมู่ที่)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("5")), MaxValueValidator(Decimal("21"))],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("97")), MaxValueValidator(Decimal("106"))],
     )
     enterprise = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="communities",
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communities",
         limit_choices_to={"kind": Organisation.Kind.COMMUNITY_ENTERPRISE},
         verbose_name=_("community enterprise"),
     )
@@ -165,7 +194,11 @@ class Community(BilingualName):
         _("main activity type"), max_length=20, choices=Activity.choices, default=Activity.OTHER
     )
     cohort = models.ForeignKey(
-        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="communities",
+        Cohort,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="communities",
         verbose_name=_("cohort"),
     )
     cohort_year = models.PositiveSmallIntegerField(_("cohort year (CE)"), null=True, blank=True)
@@ -186,7 +219,9 @@ class Community(BilingualName):
         verbose_name_plural = _("communities")
         ordering = ["name_th"]
         constraints = [
-            models.UniqueConstraint("subdistrict", "name_th", name="community_unique_name_in_tambon"),
+            models.UniqueConstraint(
+                "subdistrict", "name_th", name="community_unique_name_in_tambon"
+            ),
             models.CheckConstraint(
                 name="community_lat_lon_together",
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
@@ -211,6 +246,9 @@ class CommunityPhoto(models.Model):
         verbose_name_plural = _("community photos")
         ordering = ["position", "id"]
 
+    def __str__(self):
+        return self.caption or f"{self.community} #{self.position}"
+
 
 class StageChange(models.Model):
     """One move of a community's stage: who, when, from, to, why. Append-only."""
@@ -220,7 +258,9 @@ class StageChange(models.Model):
     to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
     reason = models.TextField(_("reason"))
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
@@ -230,9 +270,14 @@ class StageChange(models.Model):
         verbose_name_plural = _("stage changes")
         ordering = ["-changed_at"]
         constraints = [
-            models.CheckConstraint(name="stage_change_moves", condition=~Q(from_stage=models.F("to_stage"))),
+            models.CheckConstraint(
+                name="stage_change_moves", condition=~Q(from_stage=models.F("to_stage"))
+            ),
             models.CheckConstraint(name="stage_change_has_reason", condition=~Q(reason="")),
         ]
+
+    def __str__(self):
+        return f"{self.community}: {self.from_stage or '-'} → {self.to_stage}"
 
 
 # --- Progress and indicators ---------------------------------------------------
@@ -243,7 +288,9 @@ class Indicator(BilingualName):
 
     code = models.SlugField(_("code"), unique=True)
     unit = models.CharField(_("unit"), max_length=40)
-    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
+    direction = models.CharField(
+        _("direction"), max_length=4, choices=Direction.choices, default=Direction.UP
+    )
     active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -256,7 +303,9 @@ class Indicator(BilingualName):
 class CommunityIndicator(models.Model):
     """Baseline and target of one indicator for one community."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="indicator_targets")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="indicator_targets"
+    )
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
@@ -270,13 +319,18 @@ class CommunityIndicator(models.Model):
             models.UniqueConstraint("community", "indicator", name="one_target_per_indicator"),
         ]
 
+    def __str__(self):
+        return f"{self.community} · {self.indicator}"
+
 
 class ProgressVisit(models.Model):
     """An officer's visit to a community, with what was found and what comes next."""
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="visits")
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="visits",
         verbose_name=_("officer"),
     )
     visited_on = models.DateField(_("visit date"))
@@ -292,6 +346,9 @@ class ProgressVisit(models.Model):
         ordering = ["-visited_on", "-id"]
         indexes = [models.Index(fields=["community", "-visited_on"])]
 
+    def __str__(self):
+        return f"{self.community} · {self.visited_on}"
+
 
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(ProgressVisit, on_delete=models.CASCADE, related_name="photos")
@@ -301,6 +358,9 @@ class VisitPhoto(models.Model):
     class Meta:
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
+
+    def __str__(self):
+        return self.caption or str(self.visit)
 
 
 class IndicatorValue(models.Model):
@@ -317,10 +377,18 @@ class IndicatorValue(models.Model):
             models.UniqueConstraint("visit", "indicator", name="one_value_per_indicator_per_visit"),
         ]
 
+    def __str__(self):
+        return f"{self.indicator}: {self.value}"
+
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 READINESS_CRITERIA = (
-    "community_strength", "identity", "product", "management", "market", "tourism_link",
+    "community_strength",
+    "identity",
+    "product",
+    "management",
+    "market",
+    "tourism_link",
 )
 
 
@@ -343,10 +411,14 @@ class ReadinessAssessment(models.Model):
         verbose_name_plural = _("readiness assessments")
         constraints = [
             models.CheckConstraint(
-                name=f"readiness_{field}_1_to_5", condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
+                name=f"readiness_{field}_1_to_5",
+                condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
             )
             for field in READINESS_CRITERIA
         ]
+
+    def __str__(self):
+        return f"{self.visit} · {self.total}/30"
 
     @property
     def total(self) -> int:

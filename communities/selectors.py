@@ -40,7 +40,6 @@ def get_community_for(user, pk) -> Community:
 
 
 def recent_visits_for(user, limit=10) -> QuerySet[ProgressVisit]:
-    return (
-        ProgressVisit.objects.filter(community__in=communities_for(user).values("pk"))
-        .select_related("community", "officer")[:limit]
-    )
+    return ProgressVisit.objects.filter(
+        community__in=communities_for(user).values("pk")
+    ).select_related("community", "officer")[:limit]

@@ -8,9 +8,22 @@ from .models import Community, Stage, StageChange
 from .permissions import can_edit_community, can_move_stage, can_register_community
 
 EDITABLE_FIELDS = (
-    "name_th", "name_en", "subdistrict", "village_number", "latitude", "longitude",
-    "identity_story", "main_activities", "activity", "cohort", "cohort_year", "members_count",
-    "contact_name", "contact_phone", "contact_email", "enterprise",
+    "name_th",
+    "name_en",
+    "subdistrict",
+    "village_number",
+    "latitude",
+    "longitude",
+    "identity_story",
+    "main_activities",
+    "activity",
+    "cohort",
+    "cohort_year",
+    "members_count",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "enterprise",
 )
 
 
@@ -39,7 +52,9 @@ def register_community(actor, **fields) -> Community:
 def update_community(actor, community: Community, **fields) -> Community:
     if not can_edit_community(actor, community):
         raise PermissionDenied
-    if "subdistrict" in fields and not can_register_community(actor, fields["subdistrict"].district.province):
+    if "subdistrict" in fields and not can_register_community(
+        actor, fields["subdistrict"].district.province
+    ):
         raise PermissionDenied
     return _apply(community, actor, fields)
 
@@ -58,7 +73,10 @@ def move_stage(actor, community: Community, to_stage: str, reason: str) -> Stage
     if community.stage == to_stage:
         raise ValidationError(_("The community is already at this stage."))
     change = StageChange.objects.create(
-        community=community, from_stage=community.stage, to_stage=to_stage, reason=reason,
+        community=community,
+        from_stage=community.stage,
+        to_stage=to_stage,
+        reason=reason,
         changed_by=actor,
     )
     community.stage = to_stage

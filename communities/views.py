@@ -21,14 +21,18 @@ def community_list(request):
 @login_required
 def community_detail(request, pk):
     community = get_community_for(request.user, pk)
-    return render(request, "communities/detail.html", {
-        "community": community,
-        "stage_changes": community.stage_changes.select_related("changed_by")[:20],
-        "visits": community.visits.select_related("officer")[:10],
-        "products": community.products.all(),
-        "can_edit": can_edit_community(request.user, community),
-        "can_move_stage": can_move_stage(request.user, community),
-    })
+    return render(
+        request,
+        "communities/detail.html",
+        {
+            "community": community,
+            "stage_changes": community.stage_changes.select_related("changed_by")[:20],
+            "visits": community.visits.select_related("officer")[:10],
+            "products": community.products.all(),
+            "can_edit": can_edit_community(request.user, community),
+            "can_move_stage": can_move_stage(request.user, community),
+        },
+    )
 
 
 @login_required

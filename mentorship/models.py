@@ -4,6 +4,7 @@ from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -33,12 +34,18 @@ class MOU(models.Model):
     title_th = models.CharField(_("title (Thai)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     government_office = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="mous_as_government",
-        limit_choices_to={"kind": Organisation.Kind.GOVERNMENT}, verbose_name=_("government party"),
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="mous_as_government",
+        limit_choices_to={"kind": Organisation.Kind.GOVERNMENT},
+        verbose_name=_("government party"),
     )
     company = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="mous_as_company",
-        limit_choices_to={"kind": Organisation.Kind.COMPANY}, verbose_name=_("company (Big Brother)"),
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="mous_as_company",
+        limit_choices_to={"kind": Organisation.Kind.COMPANY},
+        verbose_name=_("company (Big Brother)"),
     )
     framework = models.TextField(_("framework"), blank=True)
     signed_on = models.DateField(_("signing date"), null=True, blank=True)
@@ -47,7 +54,9 @@ class MOU(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
-    areas = models.ManyToManyField(MentoringArea, related_name="mous", verbose_name=_("mentoring areas"))
+    areas = models.ManyToManyField(
+        MentoringArea, related_name="mous", verbose_name=_("mentoring areas")
+    )
     communities = models.ManyToManyField(
         Community, related_name="mous", blank=True, verbose_name=_("covered communities")
     )
@@ -66,7 +75,8 @@ class MOU(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="mou_term_ordered",
-                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True)
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
                 | Q(ends_on__gte=models.F("starts_on")),
             ),
             models.CheckConstraint(
@@ -75,14 +85,12 @@ class MOU(models.Model):
             ),
         ]
 
-    @property
-    def title(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.title_en if get_language() == "en" and self.title_en else self.title_th
-
     def __str__(self):
         return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_en if get_language() == "en" and self.title_en else self.title_th
 
 
 class MOUSignatory(models.Model):
@@ -102,12 +110,18 @@ class MOUSignatory(models.Model):
         verbose_name_plural = _("signatories")
         ordering = ["position_order", "id"]
 
+    def __str__(self):
+        return f"{self.name} ({self.position})"
+
 
 class MentorAssignment(models.Model):
     mou = models.ForeignKey(MOU, on_delete=models.CASCADE, related_name="assignments")
     mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments",
-        limit_choices_to={"role": "mentor"}, verbose_name=_("mentor"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        limit_choices_to={"role": "mentor"},
+        verbose_name=_("mentor"),
     )
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="assignments")
     areas = models.ManyToManyField(MentoringArea, related_name="+", verbose_name=_("areas"))
@@ -118,12 +132,17 @@ class MentorAssignment(models.Model):
         verbose_name = _("mentor assignment")
         verbose_name_plural = _("mentor assignments")
         constraints = [
-            models.UniqueConstraint("mou", "mentor", "community", name="one_assignment_per_mentor_community"),
+            models.UniqueConstraint(
+                "mou", "mentor", "community", name="one_assignment_per_mentor_community"
+            ),
             models.CheckConstraint(
                 name="assignment_dates_ordered",
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
             ),
         ]
+
+    def __str__(self):
+        return f"{self.mentor} → {self.community}"
 
 
 class TrainingSession(models.Model):
@@ -142,12 +161,18 @@ class TrainingSession(models.Model):
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
     mentors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="SessionMentor", related_name="mentored_sessions"
     )
-    communities = models.ManyToManyField(Community, through="SessionCommunity", related_name="sessions")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    communities = models.ManyToManyField(
+        Community, through="SessionCommunity", related_name="sessions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -157,7 +182,9 @@ class TrainingSession(models.Model):
         verbose_name_plural = _("training sessions")
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(name="session_ends_after_start", condition=Q(ends_at__gt=models.F("starts_at"))),
+            models.CheckConstraint(
+                name="session_ends_after_start", condition=Q(ends_at__gt=models.F("starts_at"))
+            ),
             models.CheckConstraint(
                 name="session_has_venue_or_link", condition=~Q(venue="", online_url="")
             ),
@@ -185,7 +212,9 @@ class _Booking(models.Model):
 
 
 class SessionMentor(_Booking):
-    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings"
+    )
 
     class Meta:
         constraints = [
@@ -197,6 +226,9 @@ class SessionMentor(_Booking):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.mentor} @ {self.session}"
+
 
 class SessionCommunity(_Booking):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="bookings")
@@ -206,10 +238,16 @@ class SessionCommunity(_Booking):
             models.UniqueConstraint("session", "community", name="session_community_once"),
             ExclusionConstraint(
                 name="community_not_double_booked",
-                expressions=[("community", RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
+                expressions=[
+                    ("community", RangeOperators.EQUAL),
+                    ("period", RangeOperators.OVERLAPS),
+                ],
                 condition=Q(active=True),
             ),
         ]
+
+    def __str__(self):
+        return f"{self.community} @ {self.session}"
 
 
 class SessionMaterial(models.Model):
@@ -222,13 +260,22 @@ class SessionMaterial(models.Model):
         verbose_name = _("material")
         verbose_name_plural = _("materials")
 
+    def __str__(self):
+        return self.title
+
 
 class Attendance(models.Model):
     """A registration and/or attendance: a community member, or a walk-in by name."""
 
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="attendance"
+    )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="attendance"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attendance",
     )
     walk_in_name = models.CharField(_("walk-in name"), max_length=200, blank=True)
     community = models.ForeignKey(Community, on_delete=models.SET_NULL, null=True, blank=True)
@@ -244,9 +291,15 @@ class Attendance(models.Model):
                 condition=Q(person__isnull=False) | ~Q(walk_in_name=""),
             ),
             models.UniqueConstraint(
-                "session", "person", name="attend_once_per_session", condition=Q(person__isnull=False)
+                "session",
+                "person",
+                name="attend_once_per_session",
+                condition=Q(person__isnull=False),
             ),
         ]
+
+    def __str__(self):
+        return f"{self.person or self.walk_in_name} @ {self.session}"
 
 
 class Feedback(models.Model):
@@ -263,19 +316,31 @@ class Feedback(models.Model):
         verbose_name_plural = _("feedback")
         constraints = [
             models.UniqueConstraint("session", "person", name="feedback_once_per_session"),
-            models.CheckConstraint(name="feedback_rating_1_to_5", condition=Q(rating__gte=1, rating__lte=5)),
+            models.CheckConstraint(
+                name="feedback_rating_1_to_5", condition=Q(rating__gte=1, rating__lte=5)
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.session}: {self.rating}/5"
 
 
 class CalendarFeedToken(models.Model):
     """A private, revocable iCal feed address per user."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint("user", name="one_live_feed_per_user", condition=Q(revoked_at__isnull=True)),
+            models.UniqueConstraint(
+                "user", name="one_live_feed_per_user", condition=Q(revoked_at__isnull=True)
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.user} feed"

@@ -25,7 +25,9 @@ def can_edit_mou(user, mou: MOU) -> bool:
     """The provincial office's officer and the company's coordinator edit an MOU."""
     if not user.is_authenticated:
         return False
-    return user.is_programme_staff or is_office_officer(user, mou) or is_company_coordinator(user, mou)
+    return (
+        user.is_programme_staff or is_office_officer(user, mou) or is_company_coordinator(user, mou)
+    )
 
 
 def can_sign_mou(user, mou: MOU) -> bool:

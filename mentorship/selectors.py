@@ -16,7 +16,9 @@ def mou_scope(user) -> Q | None:
     match user.role:
         case Role.OFFICER:
             provinces = user.provinces.all()
-            return Q(government_office__province__in=provinces) | Q(communities__province__in=provinces)
+            return Q(government_office__province__in=provinces) | Q(
+                communities__province__in=provinces
+            )
         case Role.COORDINATOR:
             return Q(company_id=user.organisation_id)
         case Role.MENTOR:

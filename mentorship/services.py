@@ -60,7 +60,9 @@ ALLOWED_MOVES = {
 @transaction.atomic
 def change_mou_status(actor, mou: MOU, to_status: str) -> MOU:
     """draft → signed → active → expired/terminated, and nothing else."""
-    if not (can_sign_mou(actor, mou) if to_status == MOU.Status.SIGNED else can_edit_mou(actor, mou)):
+    if not (
+        can_sign_mou(actor, mou) if to_status == MOU.Status.SIGNED else can_edit_mou(actor, mou)
+    ):
         raise PermissionDenied
     mou = MOU.objects.select_for_update().get(pk=mou.pk)
     if to_status not in ALLOWED_MOVES.get(mou.status, set()):
@@ -74,7 +76,9 @@ def change_mou_status(actor, mou: MOU, to_status: str) -> MOU:
 
 
 @transaction.atomic
-def assign_mentor(actor, mou: MOU, *, mentor, community, areas, starts_on, ends_on=None) -> MentorAssignment:
+def assign_mentor(
+    actor, mou: MOU, *, mentor, community, areas, starts_on, ends_on=None
+) -> MentorAssignment:
     """Assign a company mentor to a community the MOU covers."""
     if not can_assign_mentors(actor, mou):
         raise PermissionDenied
@@ -83,7 +87,9 @@ def assign_mentor(actor, mou: MOU, *, mentor, community, areas, starts_on, ends_
     if not mou.communities.filter(pk=community.pk).exists():
         raise ValidationError(_("The MOU does not cover this community."))
     assignment, _created = MentorAssignment.objects.update_or_create(
-        mou=mou, mentor=mentor, community=community,
+        mou=mou,
+        mentor=mentor,
+        community=community,
         defaults={"starts_on": starts_on, "ends_on": ends_on},
     )
     assignment.areas.set(areas)

@@ -20,14 +20,18 @@ def mou_list(request):
 @login_required
 def mou_detail(request, pk):
     mou = get_mou_for(request.user, pk)
-    return render(request, "mentorship/mou_detail.html", {
-        "mou": mou,
-        "areas": mou.areas.all(),
-        "communities": mou.communities.select_related("province"),
-        "signatories": mou.signatories.all(),
-        "assignments": mou.assignments.select_related("mentor", "community"),
-        "can_edit": can_edit_mou(request.user, mou),
-    })
+    return render(
+        request,
+        "mentorship/mou_detail.html",
+        {
+            "mou": mou,
+            "areas": mou.areas.all(),
+            "communities": mou.communities.select_related("province"),
+            "signatories": mou.signatories.all(),
+            "assignments": mou.assignments.select_related("mentor", "community"),
+            "can_edit": can_edit_mou(request.user, mou),
+        },
+    )
 
 
 @login_required

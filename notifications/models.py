@@ -22,7 +22,9 @@ class Kind(models.TextChoices):
 class Notification(models.Model):
     """One message to one person about one event; the event key makes repeats impossible."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     event_key = models.CharField(max_length=200)
     title = models.CharField(_("title"), max_length=300)
@@ -37,15 +39,24 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint("recipient", "kind", "event_key", name="notification_once_per_event"),
+            models.UniqueConstraint(
+                "recipient", "kind", "event_key", name="notification_once_per_event"
+            ),
         ]
         indexes = [
-            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
         ]
+
+    def __str__(self):
+        return self.title
 
 
 class Preference(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     email = models.BooleanField(_("send e-mail"), default=True)
     in_digest = models.BooleanField(_("include in weekly digest"), default=True)
@@ -54,3 +65,6 @@ class Preference(models.Model):
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
         constraints = [models.UniqueConstraint("user", "kind", name="one_preference_per_kind")]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind}"

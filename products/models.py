@@ -55,17 +55,29 @@ class Product(BilingualName):
     made_to_order = models.BooleanField(_("made to order"), default=False)
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), null=True, blank=True)
     availability = models.CharField(
-        _("availability"), max_length=20, choices=Availability.choices, default=Availability.IN_STOCK
+        _("availability"),
+        max_length=20,
+        choices=Availability.choices,
+        default=Availability.IN_STOCK,
     )
     stock = models.PositiveIntegerField(_("in stock"), null=True, blank=True)
     otop_stars = models.PositiveSmallIntegerField(
-        _("OTOP stars"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("OTOP stars"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    fda_number = models.CharField(_("Thai FDA number (อย.)"), max_length=20, blank=True, validators=[FDA_NUMBER])
-    community_standard = models.CharField(_("community product standard (มผช.)"), max_length=40, blank=True)
+    fda_number = models.CharField(
+        _("Thai FDA number (อย.)"), max_length=20, blank=True, validators=[FDA_NUMBER]
+    )
+    community_standard = models.CharField(
+        _("community product standard (มผช.)"), max_length=40, blank=True
+    )
     gap_certified = models.BooleanField(_("GAP"), default=False)
     organic_thailand = models.BooleanField(_("Organic Thailand"), default=False)
-    sales_channels = models.ManyToManyField(SalesChannel, blank=True, verbose_name=_("sales channels"))
+    sales_channels = models.ManyToManyField(
+        SalesChannel, blank=True, verbose_name=_("sales channels")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
@@ -86,7 +98,9 @@ class Product(BilingualName):
         ordering = ["name_th"]
         constraints = [
             models.CheckConstraint(name="product_price_not_negative", condition=Q(price__gte=0)),
-            models.CheckConstraint(name="product_min_order_positive", condition=Q(minimum_order__gte=1)),
+            models.CheckConstraint(
+                name="product_min_order_positive", condition=Q(minimum_order__gte=1)
+            ),
             models.CheckConstraint(
                 name="product_otop_1_to_5",
                 condition=Q(otop_stars__isnull=True) | Q(otop_stars__gte=1, otop_stars__lte=5),
@@ -110,8 +124,13 @@ class ProductImage(models.Model):
         verbose_name_plural = _("product photos")
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint("product", name="one_cover_per_product", condition=Q(is_cover=True)),
+            models.UniqueConstraint(
+                "product", name="one_cover_per_product", condition=Q(is_cover=True)
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.product} #{self.position}"
 
 
 class Enquiry(models.Model):
@@ -122,12 +141,16 @@ class Enquiry(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="enquiries")
     # Kept so the enquiry stays with the community if the product is removed from sale.
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="enquiries", editable=False)
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="enquiries", editable=False
+    )
     name = models.CharField(_("your name"), max_length=200)
     contact = models.CharField(_("e-mail or phone"), max_length=200)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
     message = models.TextField(_("message"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -138,6 +161,9 @@ class Enquiry(models.Model):
         verbose_name = _("enquiry")
         verbose_name_plural = _("enquiries")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} · {self.product}"
 
     def save(self, *args, **kwargs):
         self.community_id = self.product.community_id

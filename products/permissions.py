@@ -28,4 +28,6 @@ def can_edit_product(user, product) -> bool:
 
 
 def can_review_product(user, product) -> bool:
-    return user.is_authenticated and (user.is_programme_staff or is_officer_for(user, product.community))
+    return user.is_authenticated and (
+        user.is_programme_staff or is_officer_for(user, product.community)
+    )

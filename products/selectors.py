@@ -23,7 +23,9 @@ def get_product_for(user, pk) -> Product:
 
 
 def published_products() -> QuerySet[Product]:
-    return Product.objects.filter(status=Product.Status.PUBLISHED).select_related("community__province")
+    return Product.objects.filter(status=Product.Status.PUBLISHED).select_related(
+        "community__province"
+    )
 
 
 def enquiries_for(user) -> QuerySet[Enquiry]:

@@ -9,9 +9,22 @@ from .models import Product
 from .permissions import can_create_product, can_edit_product, can_review_product
 
 PRODUCT_FIELDS = (
-    "name_th", "name_en", "category", "story", "price", "unit", "minimum_order",
-    "made_to_order", "lead_time_days", "availability", "stock", "otop_stars", "fda_number",
-    "community_standard", "gap_certified", "organic_thailand",
+    "name_th",
+    "name_en",
+    "category",
+    "story",
+    "price",
+    "unit",
+    "minimum_order",
+    "made_to_order",
+    "lead_time_days",
+    "availability",
+    "stock",
+    "otop_stars",
+    "fda_number",
+    "community_standard",
+    "gap_certified",
+    "organic_thailand",
 )
 
 

@@ -21,11 +21,15 @@ def product_list(request):
 @login_required
 def product_detail(request, pk):
     product = get_product_for(request.user, pk)
-    return render(request, "products/detail.html", {
-        "product": product,
-        "channels": product.sales_channels.all(),
-        "can_edit": can_edit_product(request.user, product),
-    })
+    return render(
+        request,
+        "products/detail.html",
+        {
+            "product": product,
+            "channels": product.sales_channels.all(),
+            "can_edit": can_edit_product(request.user, product),
+        },
+    )
 
 
 @login_required
@@ -37,8 +41,12 @@ def product_edit(request, pk):
         fields = {name: form.cleaned_data[name] for name in services.PRODUCT_FIELDS}
         fresh = products_for(request.user).get(pk=pk)
         saved = save_through_service(
-            form, services.update_product, request.user, fresh,
-            sales_channels=form.cleaned_data["sales_channels"], **fields,
+            form,
+            services.update_product,
+            request.user,
+            fresh,
+            sales_channels=form.cleaned_data["sales_channels"],
+            **fields,
         )
         if saved:
             messages.success(request, _("Product saved."))

@@ -21,7 +21,9 @@ class ReportJob(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -34,8 +36,14 @@ class ReportJob(models.Model):
         verbose_name_plural = _("report jobs")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(name="report_progress_0_to_100", condition=Q(progress__gte=0, progress__lte=100)),
             models.CheckConstraint(
-                name="report_done_has_file", condition=~Q(status="done") | ~Q(file=""),
+                name="report_progress_0_to_100", condition=Q(progress__gte=0, progress__lte=100)
+            ),
+            models.CheckConstraint(
+                name="report_done_has_file",
+                condition=~Q(status="done") | ~Q(file=""),
             ),
         ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"

@@ -1,0 +1,128 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database this test run uses (the test database, not the dev one)."""
+    db = connection.settings_dict
+    user = quote(db["USER"] or "postgres")
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host", "")
+    if host.startswith("/"):
+        return f"postgres://{user}{password}@/{db['NAME']}?host={quote(host)}"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """A real ``celery worker`` process on its own queue, reading the test database."""
+
+    def __init__(self, tmp_path: Path, queue: str):
+        self.queue = queue
+        self.log_path = tmp_path / "worker.log"
+        self.mail_dir = tmp_path / "mail"
+        self.mail_dir.mkdir()
+        self.process = None
+
+    def start(self):
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url_for_subprocess(),
+            "REDIS_URL": settings.REDIS_URL,
+            "CELERY_QUEUE": self.queue,
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+            "CIV_ENV": "test",
+        }
+        self.log = self.log_path.open("a")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "civportal",
+                "worker",
+                "-Q",
+                self.queue,
+                "--pool",
+                "solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def log_text(self) -> str:
+        return self.log_path.read_text()
+
+    def wait_for(self, predicate, timeout=60, what="condition"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            if self.process.poll() is not None:
+                raise AssertionError(f"worker exited early:\n{self.log_text()}")
+            time.sleep(0.2)
+        raise AssertionError(f"timed out waiting for {what}; worker log:\n{self.log_text()}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def celery_queue():
+    """A queue of this test's own, so no other worker (e.g. a running dev stack) takes its jobs."""
+    from civportal.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_default_queue = previous
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path, celery_queue):
+    worker = WorkerProcess(tmp_path, celery_queue).start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the real programme once; each non-transactional test rolls its own changes back.
+
+    pytest-django runs transactional tests after these, and they build their own data.
+    """
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("seed_demo", stdout=StringIO())

@@ -1,0 +1,42 @@
+"""Test data built the way the product builds it: users as invitations leave them."""
+
+from itertools import count
+
+from allauth.account.models import EmailAddress
+
+from accounts.models import Role, User
+from communities.models import Organisation, Province
+
+_seq = count(1)
+PASSWORD = "a-long-test-password-2568"
+
+
+def make_user(role: str, **fields) -> User:
+    email = fields.pop("email", f"{role}{next(_seq)}@test.civ.example")
+    provinces = fields.pop("provinces", ())
+    user = User.objects.create_user(
+        email=email,
+        password=PASSWORD,
+        full_name=fields.pop("full_name", f"ผู้ทดสอบ {role}"),
+        role=role,
+        **fields,
+    )
+    if provinces:
+        user.provinces.set(provinces)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def make_staff(**fields) -> User:
+    return make_user(Role.STAFF, **fields)
+
+
+def province(code: str, name_th: str = "") -> Province:
+    found, _created = Province.objects.get_or_create(
+        code=code, defaults={"name_th": name_th or code}
+    )
+    return found
+
+
+def make_company(name_th: str) -> Organisation:
+    return Organisation.objects.create(kind=Organisation.Kind.COMPANY, name_th=name_th)
