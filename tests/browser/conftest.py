@@ -41,9 +41,7 @@ def seeded(transactional_db):
 
 @pytest.fixture
 def page(browser, live_server, seeded):
-    context = browser.new_context(
-        base_url=live_server.url, locale="th-TH", timezone_id="Asia/Bangkok"
-    )
+    context = browser.new_context(base_url=live_server.url, timezone_id="Asia/Bangkok")
     page = context.new_page()
     yield page
     context.close()
