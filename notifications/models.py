@@ -32,6 +32,8 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Claimed before the e-mail is sent and marked after (see notifications.tasks).
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,0 +1,80 @@
+"""Notifications: one in-app message per (recipient, kind, event), e-mail after commit.
+
+Feature code calls ``notify`` inside its own transaction; the database's unique
+constraint makes a repeated or retried call a no-op for recipients already told.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from civportal.jobs import enqueue_on_commit
+
+from .models import Kind, Notification
+
+
+def render_message(template: str, context: dict, language: str) -> tuple[str, str]:
+    """Render ``<template>_title.txt`` and ``<template>_body.txt`` in one language."""
+    with translation.override(language):
+        title = render_to_string(f"{template}_title.txt", context).strip()
+        body = render_to_string(f"{template}_body.txt", context).strip()
+    return title, body
+
+
+@transaction.atomic
+def notify(
+    recipients: Iterable, *, kind: Kind, event_key: str, template: str, context: dict, url: str = ""
+) -> list[int]:
+    """Tell each recipient about one event, once; returns the ids of the new notifications.
+
+    The message is rendered in each recipient's own language. E-mails (where the
+    recipient's preferences allow) are queued only after the transaction commits.
+    """
+    recipients = {user.pk: user for user in recipients if user is not None and user.is_active}
+    if not recipients:
+        return []
+    already = set(
+        Notification.objects.filter(
+            recipient_id__in=recipients, kind=kind, event_key=event_key
+        ).values_list("recipient_id", flat=True)
+    )
+    rendered: dict[str, tuple[str, str]] = {}
+    rows = []
+    for user in recipients.values():
+        if user.pk in already:
+            continue
+        language = user.preferred_language or "th"
+        if language not in rendered:
+            rendered[language] = render_message(template, context, language)
+        title, body = rendered[language]
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=kind,
+                event_key=event_key,
+                title=title[:300],
+                body=body,
+                url=url,
+            )
+        )
+    # ignore_conflicts: a concurrent run that got there first wins; nobody is told twice.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(
+        Notification.objects.filter(
+            recipient_id__in=[row.recipient_id for row in rows],
+            kind=kind,
+            event_key=event_key,
+            emailed_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+    if created:
+        from .tasks import send_notification_emails
+
+        enqueue_on_commit(send_notification_emails, created)
+    return created
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
