@@ -14,7 +14,7 @@ from .models import (
     StageChange,
     Subdistrict,
 )
-from .permissions import can_edit_community
+from .permissions import can_edit_community, can_manage_indicators
 from .selectors import communities_for
 
 
@@ -52,7 +52,26 @@ class CohortAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_th", "name_en", "unit", "direction", "active"]
+    """The indicator catalogue: programme staff only (officers set per-community targets)."""
+
+    list_display = ["code", "name_th", "name_en", "unit", "direction", "active", "position"]
+    list_editable = ["active", "position"]
+    search_fields = ["code", "name_th", "name_en"]
+
+    def has_module_permission(self, request):
+        return can_manage_indicators(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_manage_indicators(request.user)
+
+    def has_add_permission(self, request):
+        return can_manage_indicators(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_manage_indicators(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # values point at indicators; retire one with "in use" instead
 
 
 @admin.register(Community)

@@ -306,7 +306,9 @@ class CommunityIndicator(models.Model):
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="indicator_targets"
     )
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
 
@@ -365,7 +367,9 @@ class VisitPhoto(models.Model):
 
 class IndicatorValue(models.Model):
     visit = models.ForeignKey(ProgressVisit, on_delete=models.CASCADE, related_name="values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("indicator")
+    )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
 
     history = HistoricalRecords()

@@ -33,3 +33,18 @@ def can_move_stage(user, community) -> bool:
 
 def can_log_visit(user, community) -> bool:
     return can_move_stage(user, community)
+
+
+def can_set_indicator_targets(user, community) -> bool:
+    """Baselines and targets are the officer's (or programme staff's) commitment."""
+    return can_log_visit(user, community)
+
+
+def can_manage_indicators(user) -> bool:
+    """The indicator catalogue is programme-wide: programme staff only."""
+    return user.is_authenticated and user.is_programme_staff
+
+
+def can_import_communities(user) -> bool:
+    """Officers import into their provinces (checked per row); staff anywhere."""
+    return user.is_authenticated and (user.is_programme_staff or user.role == Role.OFFICER)

@@ -1,11 +1,33 @@
 """Reads of communities, scoped "for this user"; joins decided here, once."""
 
-from django.db.models import Q, QuerySet
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import groupby
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Role
 from civportal.access import get_in_scope_or_404
+from civportal.templatetags.thaidate import format_date
 
-from .models import Community, ProgressVisit
+from . import charts
+from .models import (
+    Community,
+    CommunityIndicator,
+    District,
+    Indicator,
+    IndicatorValue,
+    ProgressVisit,
+    Province,
+    ReadinessAssessment,
+    Stage,
+    Subdistrict,
+)
+
+STALE_AFTER_DAYS = 90
+TIMELINE_LIMIT = 30
 
 
 def community_scope(user) -> Q | None:
@@ -36,10 +58,306 @@ def communities_for(user) -> QuerySet[Community]:
 
 
 def get_community_for(user, pk) -> Community:
-    return get_in_scope_or_404(communities_for(user), pk=pk)
+    return get_in_scope_or_404(communities_for(user).select_related("cohort"), pk=pk)
 
 
 def recent_visits_for(user, limit=10) -> QuerySet[ProgressVisit]:
     return ProgressVisit.objects.filter(
         community__in=communities_for(user).values("pk")
     ).select_related("community", "officer")[:limit]
+
+
+# --- Registry ------------------------------------------------------------------
+def search_communities(queryset: QuerySet[Community], text: str) -> QuerySet[Community]:
+    """Thai or English, any part of the name or of the tambon/amphoe name.
+
+    Thai is written without spaces between words, so a substring match is what a user
+    expects; each space-separated term must match somewhere.
+    """
+    for term in text.split():
+        queryset = queryset.filter(
+            Q(name_th__icontains=term)
+            | Q(name_en__icontains=term)
+            | Q(subdistrict__name_th__icontains=term)
+            | Q(subdistrict__name_en__icontains=term)
+            | Q(subdistrict__district__name_th__icontains=term)
+            | Q(subdistrict__district__name_en__icontains=term)
+        )
+    return queryset
+
+
+def registry_for(user, *, q="", province=None, stage="", cohort=None, activity=""):
+    """The registry list: this user's communities narrowed by the list's filters."""
+    queryset = communities_for(user).select_related("cohort")
+    if q:
+        queryset = search_communities(queryset, q)
+    if province:
+        queryset = queryset.filter(province=province)
+    if stage:
+        queryset = queryset.filter(stage=stage)
+    if cohort:
+        queryset = queryset.filter(cohort=cohort)
+    if activity:
+        queryset = queryset.filter(activity=activity)
+    return queryset.order_by("province__name_th", "name_th", "pk")
+
+
+def provinces_for(user) -> QuerySet[Province]:
+    """Provinces this user may register communities in (officers: theirs; staff: all)."""
+    if user.is_authenticated and user.is_programme_staff:
+        return Province.objects.all()
+    if user.is_authenticated and user.role == Role.OFFICER:
+        return user.provinces.all()
+    return Province.objects.none()
+
+
+def districts_of(province_code) -> QuerySet[District]:
+    return District.objects.filter(province_id=province_code).order_by("name_th")
+
+
+def subdistricts_of(district_code) -> QuerySet[Subdistrict]:
+    return Subdistrict.objects.filter(district_id=district_code).order_by("name_th")
+
+
+# --- Community page -------------------------------------------------------------
+@dataclass
+class Event:
+    """One entry of a community's timeline."""
+
+    kind: str  # registered | visit | stage | session | product
+    day: date
+    at: datetime
+    obj: object
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def community_timeline(community: Community, limit: int = TIMELINE_LIMIT) -> list[Event]:
+    """Visits, stage moves, training sessions and product listings, newest first.
+
+    Each kind is one query, capped at ``limit``, so the page costs the same whatever
+    the community's history holds.
+    """
+    visits = (
+        community.visits.select_related("officer", "assessment")
+        .prefetch_related(
+            "photos",
+            Prefetch("values", queryset=IndicatorValue.objects.select_related("indicator")),
+        )
+        .order_by("-visited_on", "-id")[:limit]
+    )
+    stage_changes = community.stage_changes.select_related("changed_by")[:limit]
+    sessions = community.sessions.select_related("area").order_by("-starts_at")[:limit]
+    products = community.products.filter(published_at__isnull=False).order_by("-published_at")[
+        :limit
+    ]
+    events = [
+        Event("registered", _local_day(community.created_at), community.created_at, community)
+    ]
+    events += [Event("visit", v.visited_on, v.created_at, v) for v in visits]
+    events += [Event("stage", _local_day(c.changed_at), c.changed_at, c) for c in stage_changes]
+    events += [Event("session", _local_day(s.starts_at), s.starts_at, s) for s in sessions]
+    events += [Event("product", _local_day(p.published_at), p.published_at, p) for p in products]
+    events.sort(key=lambda event: (event.day, event.at), reverse=True)
+    return events[:limit]
+
+
+@dataclass
+class IndicatorTrend:
+    indicator: Indicator
+    target: CommunityIndicator | None
+    points: list[tuple[date, object]]
+    chart: dict | None
+
+    @property
+    def latest(self):
+        return self.points[-1][1] if self.points else None
+
+
+def indicator_trends(community: Community) -> list[IndicatorTrend]:
+    """Per active indicator: its values over time, baseline/target and an SVG line chart."""
+    indicators = list(Indicator.objects.filter(active=True))
+    targets = {t.indicator_id: t for t in community.indicator_targets.all()}
+    series = defaultdict(list)
+    for indicator_id, day, value in (
+        IndicatorValue.objects.filter(visit__community=community)
+        .order_by("visit__visited_on", "visit_id")
+        .values_list("indicator_id", "visit__visited_on", "value")
+    ):
+        series[indicator_id].append((day, value))
+    trends = []
+    for indicator in indicators:
+        points, target = series.get(indicator.pk, []), targets.get(indicator.pk)
+        if not points and target is None:
+            continue
+        chart = charts.line_chart(
+            points,
+            baseline=target.baseline if target else None,
+            target=target.target if target else None,
+        )
+        trends.append(IndicatorTrend(indicator, target, points, chart))
+    return trends
+
+
+def readiness_for(community: Community) -> dict:
+    """The latest readiness assessment and the trend of its total (out of 30)."""
+    assessments = list(
+        ReadinessAssessment.objects.filter(visit__community=community)
+        .select_related("visit")
+        .order_by("visit__visited_on", "visit_id")
+    )
+    latest = assessments[-1] if assessments else None
+    criteria = (
+        [(latest._meta.get_field(f).verbose_name, getattr(latest, f)) for f in latest.CRITERIA]
+        if latest
+        else []
+    )
+    points = [(a.visit.visited_on, a.total) for a in assessments]
+    return {
+        "latest": latest,
+        "criteria": criteria,
+        "chart": charts.line_chart(points, low=0, high=30) if points else None,
+    }
+
+
+# --- History ----------------------------------------------------------------------
+@dataclass
+class HistoryEntry:
+    record: object
+    label: str
+    changes: list[tuple[str, object, object]]
+
+
+# Links to the parent rows are implied by where the history is shown.
+HISTORY_SKIPPED = {"id", "created_at", "updated_at", "community", "visit", "province"}
+
+
+def _tracked_fields(model):
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in HISTORY_SKIPPED and (f.editable or f.name == "stage")
+    ]
+
+
+def _display(field, value, related):
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        return related.get(field.related_model, {}).get(value, value)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, date):
+        return format_date(value, "long")  # พ.ศ. in Thai, like every other date shown
+    return value
+
+
+def _diffs(records, model, related) -> list[HistoryEntry]:
+    """Consecutive records of one object compared field by field, in Python (no extra queries)."""
+    fields = _tracked_fields(model)
+    entries = []
+    ordered = sorted(records, key=lambda r: (r.id, r.history_date, r.history_id))
+    for _id, group in groupby(ordered, key=lambda r: r.id):
+        previous = None
+        for record in group:
+            changes = []
+            for field in fields if record.history_type != "-" else []:
+                new = getattr(record, field.attname)
+                old = getattr(previous, field.attname) if previous else None
+                if previous is None and new in (None, ""):
+                    continue
+                if previous is None or old != new:
+                    changes.append(
+                        (
+                            field.verbose_name,
+                            _display(field, old, related),
+                            _display(field, new, related),
+                        )
+                    )
+            entries.append(HistoryEntry(record, str(model._meta.verbose_name), changes))
+            previous = record
+    return entries
+
+
+def community_history(community: Community, limit: int = 200) -> list[HistoryEntry]:
+    """Every recorded change to the community, its visits, indicator values and targets."""
+    visit_ids = ProgressVisit.history.filter(community_id=community.pk).values("id")
+    sources = [
+        (Community.history.filter(id=community.pk), Community),
+        (ProgressVisit.history.filter(community_id=community.pk), ProgressVisit),
+        (IndicatorValue.history.filter(visit_id__in=visit_ids), IndicatorValue),
+        (CommunityIndicator.history.filter(community_id=community.pk), CommunityIndicator),
+    ]
+    records = [(list(qs.select_related("history_user")), model) for qs, model in sources]
+    # Names for the foreign keys shown (tambon, indicator, officer): one query per kind.
+    wanted = defaultdict(set)
+    for rows, model in records:
+        for field in (f for f in _tracked_fields(model) if f.is_relation):
+            wanted[field.related_model] |= {getattr(r, field.attname) for r in rows} - {None}
+    related = {
+        rel: {pk: str(obj) for pk, obj in rel._default_manager.in_bulk(ids).items()}
+        for rel, ids in wanted.items()
+        if ids
+    }
+    entries = []
+    for rows, model in records:
+        entries += _diffs(rows, model, related)
+    entries.sort(key=lambda e: e.record.history_date, reverse=True)
+    return entries[:limit]
+
+
+# --- Dashboard and map ----------------------------------------------------------------
+def stale_communities(queryset: QuerySet[Community], today: date | None = None):
+    """Communities with no visit in the last 90 days (or none ever), longest-waiting first."""
+    cutoff = (today or timezone.localdate()) - timedelta(days=STALE_AFTER_DAYS)
+    return (
+        queryset.annotate(last_visit=Max("visits__visited_on"))
+        .filter(Q(last_visit__lt=cutoff) | Q(last_visit__isnull=True))
+        .order_by("last_visit", "name_th")
+    )
+
+
+def stage_counts_by_province(queryset: QuerySet[Community]) -> list[tuple[str, dict]]:
+    """[(province name, {stage: count})] for the stage bar chart."""
+    rows = defaultdict(dict)
+    names = {}
+    for row in (
+        queryset.order_by()
+        .values("province_id", "province__name_th", "province__name_en", "stage")
+        .annotate(n=Count("pk"))
+    ):
+        names[row["province_id"]] = Province(
+            code=row["province_id"],
+            name_th=row["province__name_th"],
+            name_en=row["province__name_en"],
+        ).name
+        rows[row["province_id"]][row["stage"]] = row["n"]
+    return sorted(((names[code], counts) for code, counts in rows.items()), key=lambda r: r[0])
+
+
+def officer_dashboard(user) -> dict:
+    """Extra context for the officer dashboard: who waits for a visit, stages, latest visits."""
+    communities = communities_for(user)
+    stale = stale_communities(communities)
+    return {
+        "stale_communities": stale[:20],
+        "stale_count": stale.count(),
+        "stage_chart": charts.stage_bars(stage_counts_by_province(communities), Stage),
+        "latest_visits": recent_visits_for(user, limit=10),
+    }
+
+
+def map_markers(queryset: QuerySet[Community]) -> list[dict]:
+    """What the map needs per community with a location: id, name, stage, lat/lon."""
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "stage": c.get_stage_display(),
+            "lat": float(c.latitude),
+            "lon": float(c.longitude),
+        }
+        for c in queryset.filter(latitude__isnull=False, longitude__isnull=False)
+    ]

@@ -1,11 +1,37 @@
 """The verbs of the communities domain: check, then do, inside one transaction."""
 
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Community, Stage, StageChange
-from .permissions import can_edit_community, can_move_stage, can_register_community
+from accounts.models import Role, User
+
+from .models import (
+    Community,
+    CommunityIndicator,
+    CommunityPhoto,
+    Indicator,
+    IndicatorValue,
+    ProgressVisit,
+    ReadinessAssessment,
+    Stage,
+    StageChange,
+    VisitPhoto,
+)
+from .permissions import (
+    can_edit_community,
+    can_import_communities,
+    can_log_visit,
+    can_move_stage,
+    can_register_community,
+    can_set_indicator_targets,
+)
 
 EDITABLE_FIELDS = (
     "name_th",
@@ -27,7 +53,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def _apply(instance, actor, fields: dict):
+def _apply(instance, actor, fields: dict, photos: Iterable = ()):
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -36,27 +62,36 @@ def _apply(instance, actor, fields: dict):
     instance.full_clean()
     instance._history_user = actor
     instance.save()
+    photos = list(photos)
+    if photos:
+        start = instance.photos.count()
+        for position, upload in enumerate(photos, start=start):
+            CommunityPhoto.objects.create(community=instance, image=upload, position=position)
     return instance
 
 
 @transaction.atomic
-def register_community(actor, **fields) -> Community:
-    """An officer (or programme staff) registers a community in their province."""
+def register_community(actor, *, photos: Iterable = (), **fields) -> Community:
+    """An officer (or programme staff) registers a community in their province.
+
+    ``photos`` are uploads already checked and cleaned (``civportal.images.clean_photo``).
+    """
     subdistrict = fields["subdistrict"]
     if not can_register_community(actor, subdistrict.district.province):
         raise PermissionDenied
-    return _apply(Community(), actor, fields)
+    return _apply(Community(), actor, fields, photos)
 
 
 @transaction.atomic
-def update_community(actor, community: Community, **fields) -> Community:
+def update_community(actor, community: Community, *, photos: Iterable = (), **fields) -> Community:
+    """Change a community's profile; moving it to another tambon needs scope there too."""
     if not can_edit_community(actor, community):
         raise PermissionDenied
     if "subdistrict" in fields and not can_register_community(
         actor, fields["subdistrict"].district.province
     ):
         raise PermissionDenied
-    return _apply(community, actor, fields)
+    return _apply(community, actor, fields, photos)
 
 
 @transaction.atomic
@@ -65,13 +100,13 @@ def move_stage(actor, community: Community, to_stage: str, reason: str) -> Stage
     if not can_move_stage(actor, community):
         raise PermissionDenied
     if to_stage not in Stage.values:
-        raise ValidationError(_("Unknown stage."))
+        raise ValidationError({"to_stage": _("Unknown stage.")})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Please give the reason for the move."))
+        raise ValidationError({"reason": _("Please give the reason for the move.")})
     community = Community.objects.select_for_update().get(pk=community.pk)
     if community.stage == to_stage:
-        raise ValidationError(_("The community is already at this stage."))
+        raise ValidationError({"to_stage": _("The community is already at this stage.")})
     change = StageChange.objects.create(
         community=community,
         from_stage=community.stage,
@@ -83,3 +118,131 @@ def move_stage(actor, community: Community, to_stage: str, reason: str) -> Stage
     community._history_user = actor
     community.save(update_fields=["stage", "updated_at"])
     return change
+
+
+def _community_mentors(community: Community):
+    """Mentors assigned to the community under an active MOU, assignment not yet ended."""
+    today = timezone.localdate()
+    return User.objects.filter(
+        Q(assignments__ends_on__isnull=True) | Q(assignments__ends_on__gte=today),
+        assignments__community=community,
+        assignments__mou__status="active",
+        role=Role.MENTOR,
+        is_active=True,
+    ).distinct()
+
+
+@transaction.atomic
+def log_visit(
+    actor,
+    community: Community,
+    *,
+    visited_on,
+    summary: str,
+    next_steps: str = "",
+    photos: Iterable = (),
+    values: Mapping[Indicator, Decimal | None] | None = None,
+    readiness: Mapping[str, int] | None = None,
+) -> ProgressVisit:
+    """Record an officer's visit with its photos, indicator values and readiness scores.
+
+    ``photos`` are uploads already checked and cleaned. Empty indicator values are
+    skipped; ``readiness`` holds all six criteria or is None. The community's mentors
+    are told (in-app, e-mail after commit).
+    """
+    if not can_log_visit(actor, community):
+        raise PermissionDenied
+    if visited_on and visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("A visit date cannot be in the future.")})
+    visit = ProgressVisit(
+        community=community,
+        officer=actor,
+        visited_on=visited_on,
+        summary=(summary or "").strip(),
+        next_steps=(next_steps or "").strip(),
+    )
+    visit.full_clean()
+    visit._history_user = actor
+    visit.save()
+    for upload in photos:
+        VisitPhoto.objects.create(visit=visit, image=upload)
+    for indicator, value in (values or {}).items():
+        if value is None:
+            continue
+        row = IndicatorValue(visit=visit, indicator=indicator, value=value)
+        row.full_clean()
+        row._history_user = actor
+        row.save()
+    if readiness:
+        assessment = ReadinessAssessment(visit=visit, **readiness)
+        assessment.full_clean()
+        assessment.save()
+    _notify_progress_logged(visit)
+    return visit
+
+
+def _notify_progress_logged(visit: ProgressVisit) -> None:
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    notify(
+        _community_mentors(visit.community),
+        kind=Kind.PROGRESS_LOGGED,
+        event_key=f"visit:{visit.pk}",
+        template="notifications/progress_logged",
+        context={"visit": visit, "community": visit.community, "officer": visit.officer},
+        url=reverse("community_detail", args=[visit.community_id]) + f"#visit-{visit.pk}",
+    )
+
+
+@transaction.atomic
+def set_indicator_targets(
+    actor, community: Community, targets: Mapping[Indicator, tuple[Decimal, Decimal] | None]
+) -> list[CommunityIndicator]:
+    """Set (or clear, with None) the baseline and target of indicators for one community."""
+    if not can_set_indicator_targets(actor, community):
+        raise PermissionDenied
+    saved = []
+    existing = {
+        row.indicator_id: row
+        for row in CommunityIndicator.objects.select_for_update().filter(community=community)
+    }
+    for indicator, pair in targets.items():
+        row = existing.get(indicator.pk)
+        if pair is None:
+            if row is not None:
+                row._history_user = actor
+                row.delete()
+            continue
+        baseline, target = pair
+        if row is None:
+            row = CommunityIndicator(community=community, indicator=indicator)
+        if row.pk and (row.baseline, row.target) == (baseline, target):
+            saved.append(row)
+            continue
+        row.baseline, row.target = baseline, target
+        row.full_clean()
+        row._history_user = actor
+        row.save()
+        saved.append(row)
+    return saved
+
+
+@transaction.atomic(durable=True)
+def import_communities(actor, rows: list[dict]) -> list[Community]:
+    """Register every row (already checked by ``communities.imports``) in one transaction.
+
+    Each row goes through ``register_community``, so scope and model validation apply
+    again; one failing row rolls back the whole file.
+    """
+    if not can_import_communities(actor):
+        raise PermissionDenied
+    return [register_community(actor, **row) for row in rows]
+
+
+@transaction.atomic(durable=True)
+def import_indicator_values(actor, visits: list[dict]) -> list[ProgressVisit]:
+    """Log one visit per (community, date) with its values, all in one transaction."""
+    if not can_import_communities(actor):
+        raise PermissionDenied
+    return [log_visit(actor, **visit) for visit in visits]

@@ -1,37 +1,136 @@
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from civportal.access import require
 from civportal.forms import save_through_service
 
-from . import services
-from .forms import CommunityForm
-from .permissions import can_edit_community, can_move_stage
-from .selectors import communities_for, get_community_for
+from . import exports, imports, services
+from .forms import CommunityForm, ImportForm, RegistryFilterForm, StageForm, TargetsForm, VisitForm
+from .permissions import (
+    can_edit_community,
+    can_import_communities,
+    can_log_visit,
+    can_move_stage,
+    can_set_indicator_targets,
+)
+from .selectors import (
+    communities_for,
+    community_history,
+    community_timeline,
+    districts_of,
+    get_community_for,
+    indicator_trends,
+    map_markers,
+    provinces_for,
+    readiness_for,
+    registry_for,
+    subdistricts_of,
+)
+
+PAGE_SIZE = 25
+IMPORT_TTL = 3600
+
+
+def map_settings() -> dict:
+    return {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_ATTRIBUTION}
 
 
 @login_required
 def community_list(request):
+    filter_form = RegistryFilterForm(request.GET or None, communities=communities_for(request.user))
+    communities = registry_for(request.user, **filter_form.filters())
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return _export(communities, export)
+    page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "communities/list.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "communities": page.object_list,
+            "query": query.urlencode(),
+            "can_register": provinces_for(request.user).exists(),
+            "can_import": can_import_communities(request.user),
+        },
+    )
+
+
+def _export(queryset, fmt):
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = HttpResponse(exports.communities_csv(queryset), content_type="text/csv")
+    else:
+        response = HttpResponse(
+            exports.communities_xlsx(queryset),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="communities-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+def community_map(request):
     communities = communities_for(request.user).order_by("province__name_th", "name_th")
-    return render(request, "communities/list.html", {"communities": communities[:200]})
+    return render(
+        request,
+        "communities/map.html",
+        {"communities": communities, "markers": map_markers(communities), "map": map_settings()},
+    )
 
 
 @login_required
 def community_detail(request, pk):
     community = get_community_for(request.user, pk)
+    user = request.user
     return render(
         request,
         "communities/detail.html",
         {
             "community": community,
-            "stage_changes": community.stage_changes.select_related("changed_by")[:20],
-            "visits": community.visits.select_related("officer")[:10],
+            "timeline": community_timeline(community),
+            "trends": indicator_trends(community),
+            "readiness": readiness_for(community),
+            "photos": community.photos.all(),
             "products": community.products.all(),
-            "can_edit": can_edit_community(request.user, community),
-            "can_move_stage": can_move_stage(request.user, community),
+            "can_edit": can_edit_community(user, community),
+            "can_move_stage": can_move_stage(user, community),
+            "can_log_visit": can_log_visit(user, community),
+            "can_set_targets": can_set_indicator_targets(user, community),
         },
+    )
+
+
+@login_required
+def community_create(request):
+    require(provinces_for(request.user).exists())
+    form = CommunityForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        community = save_through_service(
+            form,
+            services.register_community,
+            request.user,
+            photos=form.cleaned_data["photos"],
+            **form.service_fields(),
+        )
+        if community:
+            messages.success(request, _("Community registered."))
+            return redirect("community_detail", pk=community.pk)
+    return render(
+        request, "communities/form.html", {"form": form, "community": None, "map": map_settings()}
     )
 
 
@@ -39,11 +138,167 @@ def community_detail(request, pk):
 def community_edit(request, pk):
     community = get_community_for(request.user, pk)
     require(can_edit_community(request.user, community))
-    form = CommunityForm(request.POST or None, instance=community)
+    form = CommunityForm(
+        request.POST or None, request.FILES or None, instance=community, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        community = communities_for(request.user).get(pk=pk)  # fresh copy for the service
-        if save_through_service(form, services.update_community, request.user, community, **fields):
+        fresh = communities_for(request.user).get(pk=pk)  # the form has already changed its copy
+        if save_through_service(
+            form,
+            services.update_community,
+            request.user,
+            fresh,
+            photos=form.cleaned_data["photos"],
+            **form.service_fields(),
+        ):
             messages.success(request, _("Community saved."))
             return redirect("community_detail", pk=pk)
-    return render(request, "communities/form.html", {"form": form, "community": community})
+    return render(
+        request,
+        "communities/form.html",
+        {"form": form, "community": community, "map": map_settings()},
+    )
+
+
+@login_required
+def visit_create(request, pk):
+    community = get_community_for(request.user, pk)
+    require(can_log_visit(request.user, community))
+    form = VisitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        visit = save_through_service(
+            form, services.log_visit, request.user, community, **form.service_kwargs()
+        )
+        if visit:
+            messages.success(request, _("Visit logged."))
+            return redirect("community_detail", pk=pk)
+    return render(request, "communities/visit_form.html", {"form": form, "community": community})
+
+
+@login_required
+def stage_move(request, pk):
+    community = get_community_for(request.user, pk)
+    require(can_move_stage(request.user, community))
+    form = StageForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        change = save_through_service(
+            form,
+            services.move_stage,
+            request.user,
+            community,
+            form.cleaned_data["to_stage"],
+            form.cleaned_data["reason"],
+        )
+        if change:
+            messages.success(
+                request, _("Stage moved to %(stage)s.") % {"stage": change.get_to_stage_display()}
+            )
+            return redirect("community_detail", pk=pk)
+    return render(request, "communities/stage_form.html", {"form": form, "community": community})
+
+
+@login_required
+def indicator_targets(request, pk):
+    community = get_community_for(request.user, pk)
+    require(can_set_indicator_targets(request.user, community))
+    form = TargetsForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        saved = save_through_service(
+            form, services.set_indicator_targets, request.user, community, form.targets()
+        )
+        if saved is not None:  # an empty list (every target cleared) is a success too
+            messages.success(request, _("Baselines and targets saved."))
+            return redirect("community_detail", pk=pk)
+    return render(request, "communities/targets_form.html", {"form": form, "community": community})
+
+
+@login_required
+def community_history_view(request, pk):
+    community = get_community_for(request.user, pk)
+    return render(
+        request,
+        "communities/history.html",
+        {"community": community, "entries": community_history(community)},
+    )
+
+
+# --- Geography pickers (htmx) ------------------------------------------------------
+@login_required
+@require_GET
+def geo_districts(request):
+    code = request.GET.get("province", "")
+    # Only provinces this user may register in; anything else lists nothing.
+    districts = districts_of(code) if provinces_for(request.user).filter(pk=code).exists() else []
+    return render(request, "communities/_district_options.html", {"districts": districts})
+
+
+@login_required
+@require_GET
+def geo_subdistricts(request):
+    code = request.GET.get("district", "")
+    allowed = provinces_for(request.user).filter(districts__code=code).exists()
+    return render(
+        request,
+        "communities/_options.html",
+        {"options": subdistricts_of(code) if allowed else []},
+    )
+
+
+# --- Import ----------------------------------------------------------------------
+CHECKERS = {
+    ImportForm.Kind.COMMUNITIES: (imports.check_communities, services.import_communities),
+    ImportForm.Kind.VALUES: (imports.check_indicator_values, services.import_indicator_values),
+}
+
+
+def _stash_key(user, token):
+    return f"communities:import:{user.pk}:{token}"
+
+
+@login_required
+def community_import(request):
+    """Upload → dry run: every bad row listed, nothing saved; a clean file waits for "Save all"."""
+    require(can_import_communities(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
+        content = upload.read()
+        try:
+            table = imports.read_table(upload.name, content)
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            check, _save = CHECKERS[kind]
+            result = check(request.user, table)
+            context["result"] = result
+            if result.clean:
+                # Kept server-side for the confirm step, so the file is not uploaded twice.
+                token = secrets.token_urlsafe(16)
+                cache.set(
+                    _stash_key(request.user, token),
+                    {"name": upload.name, "content": content, "kind": kind},
+                    IMPORT_TTL,
+                )
+                context["token"] = token
+    return render(request, "communities/import.html", context)
+
+
+@login_required
+@require_POST
+def community_import_confirm(request):
+    require(can_import_communities(request.user))
+    key = _stash_key(request.user, request.POST.get("token", ""))
+    stash = cache.get(key)
+    if stash is None:
+        messages.error(request, _("That upload has expired. Please upload the file again."))
+        return redirect("community_import")
+    check, save = CHECKERS[stash["kind"]]
+    result = check(request.user, imports.read_table(stash["name"], stash["content"]))
+    if not result.clean:
+        # Someone registered a clashing community in between: show the new problems.
+        return render(request, "communities/import.html", {"form": ImportForm(), "result": result})
+    saved = save(request.user, result.rows)
+    cache.delete(key)
+    messages.success(request, _("%(n)d rows saved.") % {"n": len(saved)})
+    return redirect("community_list")

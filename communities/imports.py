@@ -1,0 +1,313 @@
+"""Reading community (and indicator value) files, CSV or XLSX, into checked rows.
+
+``check_*`` never writes: it returns the rows ready for the service and a list of
+problems, each with the line number a person sees in their spreadsheet (the header is
+line 1). The import view saves only when that list is empty.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .models import Activity, Community, Indicator, Subdistrict
+from .permissions import can_register_community
+from .selectors import communities_for
+from .services import EDITABLE_FIELDS
+
+MAX_ROWS = 5000
+
+COMMUNITY_COLUMNS = [
+    "name_th",
+    "name_en",
+    "tambon_code",
+    "tambon",
+    "amphoe",
+    "province",
+    "village_number",
+    "latitude",
+    "longitude",
+    "activity",
+    "cohort_year",
+    "members_count",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "identity_story",
+    "main_activities",
+]
+TEXT_COLUMNS = (
+    "name_en",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "identity_story",
+    "main_activities",
+)
+# What a file may set: the profile, not the links to a cohort or enterprise record.
+IMPORTED_FIELDS = [f for f in EDITABLE_FIELDS if f not in ("cohort", "enterprise")]
+VALUE_COLUMNS = ["community_id", "visited_on", "indicator", "value", "summary"]
+
+# Prefixes people write before Thai place names: ต./ตำบล/แขวง, อ./อำเภอ/เขต, จ./จังหวัด.
+PLACE_PREFIXES = ("ตำบล", "แขวง", "ต.", "อำเภอ", "เขต", "อ.", "จังหวัด", "จ.")
+BE_OFFSET = 543
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (wrong type, no header, too many rows)."""
+
+
+@dataclass
+class CheckResult:
+    rows: list = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def clean(self) -> bool:
+        return not self.errors and self.total > 0
+
+
+def read_table(name: str, content: bytes) -> list[tuple[int, dict]]:
+    """[(line number, {column: text})] from a CSV (UTF-8, Excel's BOM welcome) or XLSX file."""
+    if name.lower().endswith(".xlsx"):
+        table = _xlsx_rows(content)
+    elif name.lower().endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(_("The CSV file must be saved as UTF-8.")) from exc
+        table = list(csv.reader(io.StringIO(text)))
+    else:
+        raise ImportFileError(_("Please upload a .csv or .xlsx file."))
+    if not table or not any(table[0]):
+        raise ImportFileError(_("The file is empty: the first line must name the columns."))
+    header = [str(cell or "").strip().lower() for cell in table[0]]
+    rows = []
+    for line, cells in enumerate(table[1:], start=2):
+        values = ["" if cell is None else str(cell).strip() for cell in cells]
+        if not any(values):
+            continue
+        rows.append((line, dict(zip(header, values, strict=False))))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_("At most %(max)d rows per file, please.") % {"max": MAX_ROWS})
+    return rows
+
+
+def _xlsx_rows(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
+        raise ImportFileError(_("This is not an XLSX workbook we can read.")) from exc
+    sheet = workbook.worksheets[0]
+    rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def _cell_text(value):
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+def _strip_prefix(name: str) -> str:
+    name = name.strip()
+    for prefix in PLACE_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :].strip()
+    return name
+
+
+def _number(text, kind=Decimal):
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation as exc:
+        raise ValueError from exc
+    if kind is int:
+        if value != value.to_integral_value():
+            raise ValueError
+        return int(value)
+    return value
+
+
+class _Geography:
+    """Every tambon once, looked up by code or by (province, amphoe, tambon) names."""
+
+    def __init__(self):
+        self.by_code, self.by_names = {}, {}
+        for sub in Subdistrict.objects.select_related("district__province"):
+            self.by_code[sub.code] = sub
+            district, province = sub.district, sub.district.province
+            for p in {province.name_th, province.name_en.lower()}:
+                for d in {district.name_th, district.name_en.lower()}:
+                    for s in {sub.name_th, sub.name_en.lower()}:
+                        self.by_names[(p, d, s)] = sub
+
+    def find(self, row):
+        code = row.get("tambon_code", "")
+        if code:
+            return self.by_code.get(code), _("unknown tambon code “%(code)s”") % {"code": code}
+        names = tuple(_strip_prefix(row.get(key, "")) for key in ("province", "amphoe", "tambon"))
+        key = tuple(n if any("\u0e00" <= ch <= "\u0e7f" for ch in n) else n.lower() for n in names)
+        found = self.by_names.get(key)
+        place = " / ".join(n for n in names if n) or _("(none given)")
+        return found, _("unknown tambon “%(place)s” (province / amphoe / tambon)") % {
+            "place": place
+        }
+
+
+def _activity(text):
+    if not text:
+        return Activity.OTHER
+    for value, label in Activity.choices:
+        if text.lower() in (value, str(label).lower()):
+            return value
+    raise ValueError
+
+
+def check_communities(actor, table: list[tuple[int, dict]]) -> CheckResult:
+    """Check every row; collect (line, reason) for each problem, never stopping at the first."""
+    result = CheckResult(total=len(table))
+    geography = _Geography()
+    provinces_allowed = {}
+    seen = {}
+    existing = set(Community.objects.values_list("subdistrict_id", "name_th"))
+    for line, row in table:
+        problems, fields = [], {}
+        name_th = row.get("name_th", "").strip()
+        if not name_th:
+            problems.append(_("the Thai name (name_th) is missing"))
+        subdistrict, unknown = geography.find(row)
+        if subdistrict is None:
+            problems.append(unknown)
+        else:
+            province = subdistrict.district.province
+            if province.pk not in provinces_allowed:
+                provinces_allowed[province.pk] = can_register_community(actor, province)
+            if not provinces_allowed[province.pk]:
+                problems.append(
+                    _("%(province)s is outside your provinces") % {"province": province.name}
+                )
+        for column, kind in (
+            ("village_number", int),
+            ("members_count", int),
+            ("cohort_year", int),
+            ("latitude", Decimal),
+            ("longitude", Decimal),
+        ):
+            text = row.get(column, "")
+            if not text:
+                continue
+            try:
+                fields[column] = _number(text, kind)
+            except ValueError:
+                problems.append(
+                    _("%(column)s is not a number: “%(value)s”") % {"column": column, "value": text}
+                )
+        given = {c for c in ("latitude", "longitude") if row.get(c, "")}
+        if len(given) == 1:
+            problems.append(_("give both latitude and longitude, or neither"))
+        if fields.get("cohort_year", 0) > 2400:
+            fields["cohort_year"] -= BE_OFFSET  # a Thai user writes the Buddhist Era year
+        try:
+            fields["activity"] = _activity(row.get("activity", ""))
+        except ValueError:
+            problems.append(_("unknown activity “%(value)s”") % {"value": row["activity"]})
+        if subdistrict is not None and name_th:
+            key = (subdistrict.pk, name_th)
+            if key in seen:
+                problems.append(
+                    _("duplicate of line %(line)d (same name in the same tambon)")
+                    % {"line": seen[key]}
+                )
+            elif key in existing:
+                problems.append(_("this community is already registered in this tambon"))
+            seen.setdefault(key, line)
+        text = {k: row.get(k, "") for k in TEXT_COLUMNS}
+        candidate = Community(name_th=name_th, subdistrict=subdistrict, **text, **fields)
+        if not problems and subdistrict is not None:
+            candidate.province_id = subdistrict.district.province_id
+            try:
+                # Uniqueness was checked above for the whole file at once; the tambon is known.
+                candidate.full_clean(
+                    exclude=["subdistrict", "province"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            except Exception as error:  # ValidationError: its messages name each field
+                problems += [f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()]
+        for problem in problems:
+            result.errors.append((line, problem))
+        if not problems:
+            result.rows.append({name: getattr(candidate, name) for name in IMPORTED_FIELDS})
+    return result
+
+
+def check_indicator_values(actor, table: list[tuple[int, dict]]) -> CheckResult:
+    """Rows of (community_id, visited_on, indicator code, value[, summary]) → one visit per day."""
+    from .permissions import can_log_visit
+
+    result = CheckResult(total=len(table))
+    communities = {c.pk: c for c in communities_for(actor)}
+    indicators = {i.code: i for i in Indicator.objects.filter(active=True)}
+    visits, seen = {}, {}
+    for line, row in table:
+        problems = []
+        community_id = row.get("community_id", "")
+        community = communities.get(int(community_id)) if community_id.isdigit() else None
+        if community is None:
+            problems.append(
+                _("unknown community id “%(value)s”") % {"value": row.get("community_id", "")}
+            )
+        elif not can_log_visit(actor, community):
+            problems.append(_("you may not log visits for this community"))
+        try:
+            day = date.fromisoformat(row.get("visited_on", ""))
+        except ValueError:
+            day = None
+            problems.append(
+                _("visited_on is not a date (YYYY-MM-DD): “%(value)s”")
+                % {"value": row.get("visited_on", "")}
+            )
+        indicator = indicators.get(row.get("indicator", ""))
+        if indicator is None:
+            problems.append(
+                _("unknown indicator “%(value)s”") % {"value": row.get("indicator", "")}
+            )
+        try:
+            value = _number(row.get("value", ""))
+        except ValueError:
+            value = None
+            problems.append(
+                _("value is not a number: “%(value)s”") % {"value": row.get("value", "")}
+            )
+        if not problems:
+            key = (community.pk, day, indicator.pk)
+            if key in seen:
+                problems.append(_("duplicate of line %(line)d") % {"line": seen[key]})
+            seen.setdefault(key, line)
+        for problem in problems:
+            result.errors.append((line, problem))
+        if not problems:
+            visit = visits.setdefault(
+                (community.pk, day),
+                {
+                    "community": community,
+                    "visited_on": day,
+                    "summary": row.get("summary") or _("Indicator values imported from a file."),
+                    "values": {},
+                },
+            )
+            visit["values"][indicator] = value
+    result.rows = list(visits.values())
+    return result

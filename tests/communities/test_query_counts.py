@@ -1,0 +1,44 @@
+"""The registry list and the community page cost the same SQL at 10 and at 200 rows."""
+
+import pytest
+from django.urls import reverse
+
+from communities.management.commands.seed_demo import demo_password
+from communities.models import Indicator
+from communities.services import move_stage, set_indicator_targets
+
+from .helpers import log_visits, officer, register_many
+
+pytestmark = pytest.mark.django_db
+
+REGISTRY_QUERIES = 8
+COMMUNITY_PAGE_QUERIES = 20
+
+
+@pytest.mark.parametrize("n", [10, 200])
+def test_registry_list_queries_do_not_grow_with_communities(client, django_assert_num_queries, n):
+    register_many(officer(), n)
+    client.login(username="officer.nakhon@civ.example", password=demo_password())
+
+    with django_assert_num_queries(REGISTRY_QUERIES):
+        response = client.get(reverse("community_list"), {"q": "ทดสอบ", "stage": "target"})
+
+    assert response.context["page"].paginator.count == n
+
+
+@pytest.mark.parametrize("n", [10, 200])
+def test_community_page_queries_do_not_grow_with_visits_and_values(
+    client, django_assert_num_queries, n
+):
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    indicators = list(Indicator.objects.filter(active=True)[:2])
+    set_indicator_targets(actor, community, dict.fromkeys(indicators, (1, 1000)))
+    log_visits(actor, community, n, indicators)
+    move_stage(actor, community, "developing", "พร้อม")
+    client.login(username="officer.nakhon@civ.example", password=demo_password())
+
+    with django_assert_num_queries(COMMUNITY_PAGE_QUERIES):
+        response = client.get(reverse("community_detail", args=[community.pk]))
+
+    assert sum(len(t.points) for t in response.context["trends"]) == 2 * n

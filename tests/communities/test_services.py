@@ -1,0 +1,200 @@
+"""The communities verbs, tested directly: scope, validation, what is kept, who is told."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone, translation
+
+from accounts.models import User
+from communities.models import Community, Indicator, IndicatorValue, Stage, StageChange
+from communities.selectors import community_history, stale_communities
+from communities.services import (
+    log_visit,
+    move_stage,
+    register_community,
+    set_indicator_targets,
+    update_community,
+)
+from notifications.models import Kind, Notification
+
+from .helpers import officer, register_many, tambons
+
+pytestmark = pytest.mark.django_db
+
+
+def test_officer_cannot_register_a_community_outside_their_province():
+    saraburi_officer = officer("officer.saraburi@civ.example")
+
+    with pytest.raises(PermissionDenied):
+        register_community(saraburi_officer, name_th="ชุมชนนอกเขต", subdistrict=tambons("80")[0])
+
+    assert not Community.objects.filter(name_th="ชุมชนนอกเขต").exists()
+
+
+def test_officer_cannot_move_their_community_into_another_province():
+    actor = officer()
+    community = register_many(actor, 1)[0]
+
+    with pytest.raises(PermissionDenied):
+        update_community(actor, community, subdistrict=tambons("19")[0])
+
+
+def test_move_stage_keeps_who_when_from_to_and_why():
+    actor = officer()
+    community = register_many(actor, 1)[0]
+
+    change = move_stage(actor, community, Stage.DEVELOPING, "  เริ่มพัฒนาผลิตภัณฑ์  ")
+
+    community.refresh_from_db()
+    assert community.stage == Stage.DEVELOPING
+    assert (change.from_stage, change.to_stage, change.reason) == (
+        Stage.TARGET,
+        Stage.DEVELOPING,
+        "เริ่มพัฒนาผลิตภัณฑ์",
+    )
+    assert change.changed_by == actor and change.changed_at is not None
+
+
+def test_move_stage_without_a_reason_is_refused_and_changes_nothing():
+    actor = officer()
+    community = register_many(actor, 1)[0]
+
+    with pytest.raises(ValidationError) as refused:
+        move_stage(actor, community, Stage.DEVELOPING, "   ")
+
+    assert "reason" in refused.value.message_dict
+    assert not StageChange.objects.filter(community=community).exists()
+    community.refresh_from_db()
+    assert community.stage == Stage.TARGET
+
+
+def test_log_visit_saves_values_and_readiness_and_skips_empty_values():
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    revenue, members, visitors = (
+        Indicator.objects.get(code=c) for c in ("monthly_revenue", "active_members", "visitors")
+    )
+
+    visit = log_visit(
+        actor,
+        community,
+        visited_on=timezone.localdate(),
+        summary="ตรวจเยี่ยม",
+        values={revenue: Decimal("15000"), members: Decimal("12"), visitors: None},
+        readiness={
+            "community_strength": 4,
+            "identity": 3,
+            "product": 3,
+            "management": 2,
+            "market": 2,
+            "tourism_link": 1,
+        },
+    )
+
+    assert dict(visit.values.values_list("indicator__code", "value")) == {
+        "monthly_revenue": Decimal("15000.00"),
+        "active_members": Decimal("12.00"),
+    }
+    assert visit.assessment.total == 15
+
+
+def test_a_visit_in_the_future_is_refused():
+    actor = officer()
+    community = register_many(actor, 1)[0]
+
+    with pytest.raises(ValidationError) as refused:
+        log_visit(
+            actor,
+            community,
+            visited_on=timezone.localdate() + timedelta(days=1),
+            summary="ยังไม่ได้ไป",
+        )
+
+    assert "visited_on" in refused.value.message_dict
+
+
+def test_logging_a_visit_tells_the_communitys_assigned_mentor_only():
+    lampang_officer = officer("officer.lampang@civ.example")
+    mae_jaem = Community.objects.get(subdistrict_id="521304")
+    paen_tai = Community.objects.get(subdistrict_id="520602")
+    mentor = User.objects.get(email="mentor@civ.example")
+
+    visit = log_visit(
+        lampang_officer, mae_jaem, visited_on=timezone.localdate(), summary="คั่วโอ่งรอบใหม่"
+    )
+    log_visit(lampang_officer, paen_tai, visited_on=timezone.localdate(), summary="มะนาวผง")
+
+    told = Notification.objects.filter(kind=Kind.PROGRESS_LOGGED)
+    assert list(told.values_list("recipient", "event_key")) == [(mentor.pk, f"visit:{visit.pk}")]
+    assert "ชุมชนผลิตกาแฟบ้านแม่แจ๋ม" in told.get().title
+    assert told.get().url.endswith(f"#visit-{visit.pk}")
+
+
+def test_officer_of_another_province_cannot_log_a_visit():
+    community = register_many(officer(), 1)[0]
+
+    with pytest.raises(PermissionDenied):
+        log_visit(
+            officer("officer.saraburi@civ.example"),
+            community,
+            visited_on=timezone.localdate(),
+            summary="x",
+        )
+
+
+def test_set_indicator_targets_creates_updates_and_clears():
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    revenue = Indicator.objects.get(code="monthly_revenue")
+
+    set_indicator_targets(actor, community, {revenue: (Decimal("5000"), Decimal("20000"))})
+    set_indicator_targets(actor, community, {revenue: (Decimal("6000"), Decimal("20000"))})
+    target = community.indicator_targets.get()
+    assert (target.baseline, target.target) == (Decimal("6000.00"), Decimal("20000.00"))
+    assert target.history.count() == 2
+
+    set_indicator_targets(actor, community, {revenue: None})
+    assert not community.indicator_targets.exists()
+
+
+def test_history_lists_changes_with_who_and_what():
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    update_community(actor, community, members_count=25)
+    move_stage(actor, community, Stage.DEVELOPING, "พร้อมพัฒนา")
+    visit = log_visit(
+        actor,
+        community,
+        visited_on=timezone.localdate(),
+        summary="ครั้งแรก",
+        values={Indicator.objects.get(code="visitors"): Decimal("40")},
+    )
+
+    with translation.override("en"):
+        entries = community_history(community)
+        changes = [
+            (e.label, str(name), str(old), str(new))
+            for e in entries
+            for name, old, new in e.changes
+        ]
+
+    assert {e.record.history_user for e in entries} == {actor}
+    assert ("community", "members", "0", "25") in changes
+    assert ("community", "stage", "Target community", "Developing") in changes
+    assert any(label == "progress visit" and new == "ครั้งแรก" for label, _n, _o, new in changes)
+    assert IndicatorValue.history.filter(visit_id=visit.pk).count() == 1
+    assert ("indicator value", "indicator", "—", "Visitors") in changes
+
+
+def test_stale_communities_are_those_without_a_visit_in_90_days():
+    actor = officer()
+    never, old, recent = register_many(actor, 3)
+    today = timezone.localdate()
+    log_visit(actor, old, visited_on=today - timedelta(days=91), summary="นานแล้ว")
+    log_visit(actor, recent, visited_on=today - timedelta(days=89), summary="ไม่นาน")
+
+    stale = list(stale_communities(Community.objects.filter(pk__in=[never.pk, old.pk, recent.pk])))
+
+    assert stale == [old, never]
