@@ -3,7 +3,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from civportal.admin import ScopedAdmin
 
-from .models import MOU, MentorAssignment, MentoringArea, MOUSignatory, TrainingSession
+from .models import (
+    MOU,
+    Attendance,
+    MentorAssignment,
+    MentoringArea,
+    MOUSignatory,
+    SessionCommunity,
+    SessionMentor,
+    TrainingSession,
+)
 from .permissions import can_edit_mou
 from .selectors import mous_for, sessions_for
 
@@ -33,9 +42,48 @@ class MOUAdmin(ScopedAdmin, SimpleHistoryAdmin):
 class MentorAssignmentAdmin(admin.ModelAdmin):
     list_display = ["mentor", "community", "mou", "starts_on", "ends_on"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(mou__in=mous_for(request.user).values("pk"))
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SessionMentorInline(ReadOnlyInline):
+    model = SessionMentor
+
+
+class SessionCommunityInline(ReadOnlyInline):
+    model = SessionCommunity
+
+
+class AttendanceInline(ReadOnlyInline):
+    model = Attendance
+
 
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    """Read-only here: scheduling, moving and cancelling go through the services on the
+    session pages, which keep the double-booking rows in step and tell participants."""
+
     selector = sessions_for
     list_display = ["title", "mou", "area", "starts_at", "status"]
     list_filter = ["status", "area"]
+    inlines = [SessionMentorInline, SessionCommunityInline, AttendanceInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -164,6 +164,9 @@ class TrainingSession(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
+    # Bumped by every change people must hear about; part of the notification
+    # event key, so a change notifies again while a retried call does not.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     mentors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="SessionMentor", related_name="mentored_sessions"
     )

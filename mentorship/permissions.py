@@ -1,8 +1,10 @@
 """Who may do what to MOUs, assignments and sessions."""
 
+from django.utils import timezone
+
 from accounts.models import Role
 
-from .models import MOU
+from .models import MOU, TrainingSession
 
 
 def is_office_officer(user, mou: MOU) -> bool:
@@ -18,6 +20,13 @@ def is_company_coordinator(user, mou: MOU) -> bool:
         user.is_authenticated
         and user.role == Role.COORDINATOR
         and user.organisation_id == mou.company_id
+    )
+
+
+def can_create_mous(user) -> bool:
+    """Officers (for their offices), coordinators (for their company) and staff draft MOUs."""
+    return user.is_authenticated and (
+        user.is_programme_staff or user.role in (Role.OFFICER, Role.COORDINATOR)
     )
 
 
@@ -45,3 +54,37 @@ def can_schedule_session(user, mou: MOU) -> bool:
     if user.is_programme_staff or is_company_coordinator(user, mou):
         return True
     return user.role == Role.MENTOR and mou.assignments.filter(mentor=user).exists()
+
+
+def can_invite_mentors(user) -> bool:
+    """A coordinator invites mentors for their own company."""
+    return user.is_authenticated and user.role == Role.COORDINATOR and bool(user.organisation_id)
+
+
+def can_manage_session(user, session: TrainingSession) -> bool:
+    """The session's mentors and the company's coordinator run it (change, register, materials)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_programme_staff or is_company_coordinator(user, session.mou):
+        return True
+    return user.role == Role.MENTOR and session.mentors.filter(pk=user.pk).exists()
+
+
+def can_register(user, session: TrainingSession) -> bool:
+    """Members of a covered community sign up for an open session that has not started."""
+    return (
+        user.is_authenticated
+        and user.role in (Role.LEADER, Role.MEMBER)
+        and session.status in (TrainingSession.Status.PLANNED, TrainingSession.Status.CONFIRMED)
+        and session.starts_at > timezone.now()
+        and session.communities.filter(pk=user.community_id).exists()
+    )
+
+
+def can_give_feedback(user, session: TrainingSession) -> bool:
+    """Only people ticked present on the register rate a session."""
+    return (
+        user.is_authenticated
+        and session.status != TrainingSession.Status.CANCELLED
+        and session.attendance.filter(person=user, present=True).exists()
+    )

@@ -1,11 +1,17 @@
 """Reads of MOUs and training sessions, scoped "for this user"."""
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
-from accounts.models import Role
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, User
 from civportal.access import get_in_scope_or_404
+from communities.models import Community
 
-from .models import MOU, TrainingSession
+from .models import MOU, Attendance, TrainingSession
 
 
 def mou_scope(user) -> Q | None:
@@ -57,3 +63,80 @@ def sessions_for(user) -> QuerySet[TrainingSession]:
 
 def get_session_for(user, pk) -> TrainingSession:
     return get_in_scope_or_404(sessions_for(user), pk=pk)
+
+
+def with_register_counts(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with their communities and mentors prefetched and register counts annotated."""
+    return queryset.prefetch_related(
+        Prefetch("communities", queryset=Community.objects.order_by("name_th")),
+        Prefetch("mentors", queryset=User.objects.order_by("full_name")),
+    ).annotate(
+        registered_count=Count("attendance", filter=Q(attendance__person__isnull=False)),
+        present_count=Count("attendance", filter=Q(attendance__present=True)),
+    )
+
+
+def sessions_in_range(user, start: datetime, end: datetime) -> QuerySet[TrainingSession]:
+    """Sessions in this user's scope that overlap [start, end), for the calendar."""
+    return with_register_counts(
+        sessions_for(user).filter(starts_at__lt=end, ends_at__gt=start)
+    ).order_by("starts_at")
+
+
+def upcoming_sessions_for(user) -> QuerySet[TrainingSession]:
+    return with_register_counts(
+        sessions_for(user)
+        .filter(ends_at__gt=timezone.now())
+        .exclude(status=TrainingSession.Status.CANCELLED)
+    ).order_by("starts_at")
+
+
+@dataclass
+class Delivery:
+    """Training delivered: sessions held, their hours, attendees and hours × attendees."""
+
+    sessions: int = 0
+    hours: Decimal = Decimal(0)
+    attendees: int = 0
+    participant_hours: Decimal = Decimal(0)
+
+    def add(self, session: TrainingSession) -> None:
+        hours = Decimal((session.ends_at - session.starts_at).total_seconds()) / 3600
+        self.sessions += 1
+        self.hours += hours
+        self.attendees += session.present_count
+        self.participant_hours += hours * session.present_count
+
+
+def is_delivered(session: TrainingSession) -> bool:
+    """A session counts once it is done or someone has been ticked present."""
+    return session.status == TrainingSession.Status.DONE or (
+        session.status != TrainingSession.Status.CANCELLED and session.present_count > 0
+    )
+
+
+def delivery_by(sessions, key) -> tuple[list[tuple[object, Delivery]], Delivery]:
+    """Group delivered sessions (annotated by with_register_counts) by ``key(session)``.
+
+    Returns the groups in first-seen order and the overall total.
+    """
+    groups: dict[object, Delivery] = {}
+    total = Delivery()
+    for session in sessions:
+        if is_delivered(session):
+            groups.setdefault(key(session), Delivery()).add(session)
+            total.add(session)
+    return list(groups.items()), total
+
+
+def attendance_register(session: TrainingSession) -> list[Attendance]:
+    return list(session.attendance.select_related("person", "community").order_by("pk"))
+
+
+def session_members(session: TrainingSession) -> QuerySet[User]:
+    """Members and leaders of the communities a session covers: its audience and register."""
+    return User.objects.filter(
+        community__in=session.communities.all(),
+        role__in=[Role.LEADER, Role.MEMBER],
+        is_active=True,
+    ).order_by("full_name")

@@ -1,25 +1,114 @@
+import calendar as calendar_module
+from datetime import date, datetime, time, timedelta
+from itertools import groupby
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from accounts.models import Role
+from accounts.services import invite_user
 from civportal.access import require
 from civportal.forms import save_through_service
+from civportal.templatetags.thaidate import EN_MONTHS, TH_MONTHS, _is_thai, display_year
 
 from . import services
-from .forms import MOUForm
-from .permissions import can_edit_mou
-from .selectors import get_mou_for, mous_for
+from .forms import (
+    AssignmentForm,
+    AttendanceForm,
+    FeedbackForm,
+    InviteMentorForm,
+    MaterialForm,
+    MOUCreateForm,
+    MOUForm,
+    SessionForm,
+    SignatoryForm,
+    SignedPDFForm,
+)
+from .ical import BANGKOK, build_calendar
+from .models import MOU, CalendarFeedToken, TrainingSession
+from .permissions import (
+    can_assign_mentors,
+    can_create_mous,
+    can_edit_mou,
+    can_give_feedback,
+    can_invite_mentors,
+    can_manage_session,
+    can_register,
+    can_schedule_session,
+    can_sign_mou,
+)
+from .selectors import (
+    attendance_register,
+    delivery_by,
+    get_mou_for,
+    get_session_for,
+    mous_for,
+    session_members,
+    sessions_for,
+    sessions_in_range,
+    upcoming_sessions_for,
+    with_register_counts,
+)
+
+
+def _service_form(request, form, call, *, done, next_url, title, back, multipart=False, intro=""):
+    """The one shape of a form page: a valid POST runs ``call(form)`` (a service through
+    save_through_service), then says ``done`` and redirects to ``next_url`` — either may be
+    a function of the service's result. Otherwise the (bound) form is shown again."""
+    if request.method == "POST" and form.is_valid():
+        result = call(form)
+        if result is not None:
+            messages.success(request, done(result) if callable(done) else done)
+            return redirect(next_url(result) if callable(next_url) else next_url)
+    return render(
+        request,
+        "mentorship/form_page.html",
+        {"form": form, "title": title, "back": back, "multipart": multipart, "intro": intro},
+    )
+
+
+# --- MOUs ------------------------------------------------------------------------------
 
 
 @login_required
 def mou_list(request):
-    return render(request, "mentorship/mou_list.html", {"mous": mous_for(request.user)})
+    return render(
+        request,
+        "mentorship/mou_list.html",
+        {
+            "mous": mous_for(request.user),
+            "can_create": can_create_mous(request.user),
+            "can_invite": can_invite_mentors(request.user),
+        },
+    )
+
+
+def _status_moves(user, mou: MOU) -> list[tuple[str, str]]:
+    moves = []
+    for status in services.ALLOWED_MOVES.get(mou.status, ()):
+        allowed = (
+            can_sign_mou(user, mou) if status == MOU.Status.SIGNED else can_edit_mou(user, mou)
+        )
+        if allowed:
+            moves.append((status, MOU.Status(status).label))
+    return sorted(moves)
 
 
 @login_required
 def mou_detail(request, pk):
-    mou = get_mou_for(request.user, pk)
+    """The MOU with its communities, mentors, sessions and hours delivered per area."""
+    user = request.user
+    mou = get_mou_for(user, pk)
+    sessions = list(with_register_counts(mou.sessions.select_related("area")).order_by("starts_at"))
+    by_area, delivered = delivery_by(sessions, key=lambda session: session.area)
     return render(
         request,
         "mentorship/mou_detail.html",
@@ -28,9 +117,51 @@ def mou_detail(request, pk):
             "areas": mou.areas.all(),
             "communities": mou.communities.select_related("province"),
             "signatories": mou.signatories.all(),
-            "assignments": mou.assignments.select_related("mentor", "community"),
-            "can_edit": can_edit_mou(request.user, mou),
+            "assignments": mou.assignments.select_related("mentor", "community").prefetch_related(
+                "areas"
+            ),
+            "sessions": sessions,
+            "by_area": by_area,
+            "delivered": delivered,
+            "can_edit": can_edit_mou(user, mou),
+            "can_assign": can_assign_mentors(user, mou),
+            "can_schedule": can_schedule_session(user, mou),
+            "can_invite": can_invite_mentors(user) and user.organisation_id == mou.company_id,
+            "status_moves": _status_moves(user, mou),
         },
+    )
+
+
+@login_required
+def mou_create(request):
+    require(can_create_mous(request.user))
+    return _service_form(
+        request,
+        MOUCreateForm(request.POST or None, user=request.user),
+        lambda form: save_through_service(
+            form, services.create_mou, request.user, **form.service_kwargs()
+        ),
+        done=_("Draft MOU created."),
+        next_url=lambda mou: reverse("mou_detail", args=[mou.pk]),
+        title=_("New MOU (draft)"),
+        back=reverse("mou_list"),
+    )
+
+
+@login_required
+def mou_signatory(request, pk):
+    mou = get_mou_for(request.user, pk)
+    require(can_edit_mou(request.user, mou))
+    return _service_form(
+        request,
+        SignatoryForm(request.POST or None),
+        lambda form: save_through_service(
+            form, services.add_signatory, request.user, mou, **form.cleaned_data
+        ),
+        done=_("Signatory added."),
+        next_url=reverse("mou_detail", args=[pk]),
+        title=_("Add a signatory"),
+        back=reverse("mou_detail", args=[pk]),
     )
 
 
@@ -38,11 +169,436 @@ def mou_detail(request, pk):
 def mou_edit(request, pk):
     mou = get_mou_for(request.user, pk)
     require(can_edit_mou(request.user, mou))
-    form = MOUForm(request.POST or None, instance=mou)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         fresh = mous_for(request.user).get(pk=pk)
-        if save_through_service(form, services.update_mou, request.user, fresh, **fields):
-            messages.success(request, _("MOU saved."))
-            return redirect("mou_detail", pk=pk)
-    return render(request, "mentorship/mou_form.html", {"form": form, "mou": mou})
+        return save_through_service(form, services.update_mou, request.user, fresh, **fields)
+
+    return _service_form(
+        request,
+        MOUForm(request.POST or None, instance=mou),
+        save,
+        done=_("MOU saved."),
+        next_url=reverse("mou_detail", args=[pk]),
+        title=_("Edit MOU"),
+        back=reverse("mou_detail", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def mou_status(request, pk):
+    mou = get_mou_for(request.user, pk)
+    require(can_edit_mou(request.user, mou) or can_sign_mou(request.user, mou))
+    try:
+        services.change_mou_status(request.user, mou, request.POST.get("status", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("MOU status changed."))
+    return redirect("mou_detail", pk=pk)
+
+
+@login_required
+def mou_pdf_upload(request, pk):
+    mou = get_mou_for(request.user, pk)
+    require(can_edit_mou(request.user, mou))
+    return _service_form(
+        request,
+        SignedPDFForm(request.POST or None, request.FILES or None),
+        lambda form: save_through_service(
+            form, services.attach_signed_pdf, request.user, mou, form.cleaned_data["signed_pdf"]
+        ),
+        done=_("Signed MOU uploaded."),
+        next_url=reverse("mou_detail", args=[pk]),
+        title=_("Upload the signed MOU"),
+        back=reverse("mou_detail", args=[pk]),
+        multipart=True,
+    )
+
+
+@login_required
+def mou_pdf(request, pk):
+    """The signed PDF, served only to people who may see the MOU."""
+    mou = get_mou_for(request.user, pk)
+    if not mou.signed_pdf:
+        raise Http404
+    return FileResponse(
+        mou.signed_pdf.open("rb"), content_type="application/pdf", filename=f"mou-{mou.pk}.pdf"
+    )
+
+
+@login_required
+def mou_assign(request, pk):
+    mou = get_mou_for(request.user, pk)
+    require(can_assign_mentors(request.user, mou))
+    return _service_form(
+        request,
+        AssignmentForm(request.POST or None, mou=mou),
+        lambda form: save_through_service(
+            form, services.assign_mentor, request.user, mou, **form.cleaned_data
+        ),
+        done=_("Mentor assigned."),
+        next_url=reverse("mou_detail", args=[pk]),
+        title=_("Assign a mentor"),
+        back=reverse("mou_detail", args=[pk]),
+    )
+
+
+@login_required
+def session_new(request, pk):
+    mou = get_mou_for(request.user, pk)
+    require(can_schedule_session(request.user, mou))
+    return _service_form(
+        request,
+        SessionForm(
+            request.POST or None, instance=TrainingSession(mou=mou), mou=mou, user=request.user
+        ),
+        lambda form: save_through_service(
+            form, services.schedule_session, request.user, mou, **form.service_kwargs()
+        ),
+        done=_("Session scheduled."),
+        next_url=lambda session: reverse("session_detail", args=[session.pk]),
+        title=_("Schedule a training session"),
+        back=reverse("mou_detail", args=[pk]),
+    )
+
+
+@login_required
+def invite_mentor(request):
+    """A coordinator invites a mentor of their company; accepting creates the mentor account."""
+    require(can_invite_mentors(request.user))
+    return _service_form(
+        request,
+        InviteMentorForm(request.POST or None),
+        lambda form: save_through_service(
+            form,
+            invite_user,
+            request.user,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            role=Role.MENTOR,
+            organisation=request.user.organisation,
+        ),
+        done=lambda invitation: (
+            _("Invitation sent to %(email)s. It is valid for 14 days.")
+            % {"email": invitation.email}
+        ),
+        next_url=reverse("mou_list"),
+        title=_("Invite a mentor"),
+        back=reverse("mou_list"),
+        intro=_("The invitation e-mail lets them create a mentor account for %(company)s.")
+        % {"company": request.user.organisation.name},
+    )
+
+
+# --- Sessions ---------------------------------------------------------------------------
+
+
+@login_required
+def session_detail(request, pk):
+    user = request.user
+    session = get_session_for(user, pk)
+    manage = can_manage_session(user, session)
+    mine = session.attendance.filter(person=user).first() if user.community_id else None
+    counts = with_register_counts(TrainingSession.objects.filter(pk=pk)).get()
+    _by_session, delivered = delivery_by([counts], key=lambda row: row.pk)
+    return render(
+        request,
+        "mentorship/session_detail.html",
+        {
+            "session": session,
+            "communities": session.communities.all(),
+            "mentors": session.mentors.all(),
+            "materials": session.materials.all(),
+            "register": attendance_register(session) if manage else [],
+            "my_registration": mine,
+            "delivered": delivered,
+            "counts": counts,
+            "can_manage": manage,
+            "can_register": can_register(user, session) and mine is None,
+            "can_give_feedback": can_give_feedback(user, session),
+            "is_open": session.status in services.OPEN_STATUSES,
+            "feedback": session.feedback.select_related("person") if manage else [],
+        },
+    )
+
+
+@login_required
+def session_edit(request, pk):
+    session = get_session_for(request.user, pk)
+    require(can_manage_session(request.user, session))
+    return _service_form(
+        request,
+        SessionForm(request.POST or None, instance=session, mou=session.mou, user=request.user),
+        lambda form: save_through_service(
+            form,
+            services.update_session,
+            request.user,
+            get_session_for(request.user, pk),
+            **form.service_kwargs(),
+        ),
+        done=_("Session changed; participants have been told."),
+        next_url=reverse("session_detail", args=[pk]),
+        title=_("Change session"),
+        back=reverse("session_detail", args=[pk]),
+    )
+
+
+SESSION_MOVES = {
+    "confirm": (services.confirm_session, _("Session confirmed.")),
+    "cancel": (services.cancel_session, _("Session cancelled; participants have been told.")),
+    "done": (services.mark_session_done, _("Session marked done.")),
+}
+
+
+@login_required
+@require_POST
+def session_status(request, pk):
+    session = get_session_for(request.user, pk)
+    require(can_manage_session(request.user, session))
+    move = SESSION_MOVES.get(request.POST.get("action", ""))
+    if move is None:
+        raise Http404
+    service, done = move
+    try:
+        service(request.user, session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("session_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def session_register(request, pk):
+    session = get_session_for(request.user, pk)
+    require(can_register(request.user, session))
+    try:
+        services.register_for_session(request.user, session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You are registered for this session."))
+    return redirect("session_detail", pk=pk)
+
+
+@login_required
+def session_attendance(request, pk):
+    """The register on a phone: tick who came, add walk-ins by name."""
+    session = get_session_for(request.user, pk)
+    require(can_manage_session(request.user, session))
+    register = attendance_register(session)
+    members = list(session_members(session))
+    form = AttendanceForm(request.POST or None, members=members, register=register)
+    if request.method == "POST" and form.is_valid():
+        present = save_through_service(
+            form, services.record_attendance, request.user, session, **form.service_kwargs()
+        )
+        if present is not None:
+            messages.success(
+                request, _("Attendance saved: %(count)s present.") % {"count": present}
+            )
+            return redirect("session_detail", pk=pk)
+    return render(request, "mentorship/attendance.html", {"form": form, "session": session})
+
+
+@login_required
+def session_feedback(request, pk):
+    session = get_session_for(request.user, pk)
+    require(can_give_feedback(request.user, session))
+    return _service_form(
+        request,
+        FeedbackForm(request.POST or None),
+        lambda form: save_through_service(
+            form, services.give_feedback, request.user, session, **form.cleaned_data
+        ),
+        done=_("Thank you for your feedback."),
+        next_url=reverse("session_detail", args=[pk]),
+        title=_("Feedback on “%(title)s”") % {"title": session.title},
+        back=reverse("session_detail", args=[pk]),
+    )
+
+
+@login_required
+def session_material(request, pk):
+    session = get_session_for(request.user, pk)
+    require(can_manage_session(request.user, session))
+    return _service_form(
+        request,
+        MaterialForm(request.POST or None, request.FILES or None),
+        lambda form: save_through_service(
+            form, services.add_material, request.user, session, **form.cleaned_data
+        ),
+        done=_("Material added."),
+        next_url=reverse("session_detail", args=[pk]),
+        title=_("Add material"),
+        back=reverse("session_detail", args=[pk]),
+        multipart=True,
+    )
+
+
+def _ics_response(request, sessions, *, name: str, filename: str) -> HttpResponse:
+    body = build_calendar(sessions, name=name, base_url=request.build_absolute_uri("/")[:-1])
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def session_ics(request, pk):
+    session = get_session_for(request.user, pk)
+    return _ics_response(
+        request, [session], name=session.title, filename=f"session-{session.pk}.ics"
+    )
+
+
+# --- Calendar ---------------------------------------------------------------------------
+
+
+def _month_name(month: int) -> str:
+    return (TH_MONTHS if _is_thai() else EN_MONTHS)[month - 1]
+
+
+def _parse_date(value: str, fallback: date) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return fallback
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=BANGKOK)
+
+
+def _by_day(sessions) -> dict[date, list]:
+    local_day = lambda session: timezone.localtime(session.starts_at, BANGKOK).date()  # noqa: E731
+    return {day: list(items) for day, items in groupby(sessions, key=local_day)}
+
+
+@login_required
+def calendar_month(request):
+    today = timezone.localdate()
+    first = _parse_date(request.GET.get("month", "") + "-01", today).replace(day=1)
+    weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    sessions = sessions_in_range(
+        request.user, _local_midnight(weeks[0][0]), _local_midnight(weeks[-1][-1] + timedelta(1))
+    )
+    days = _by_day(sessions)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "mentorship/calendar_month.html",
+        {
+            "title": f"{_month_name(first.month)} {display_year(first.year)}",
+            "weekday_names": [WEEKDAYS_ABBR[n] for n in range(7)],
+            "weeks": [[(day, days.get(day, [])) for day in week] for week in weeks],
+            "month": first.month,
+            "today": today,
+            "previous": previous.strftime("%Y-%m"),
+            "following": following.strftime("%Y-%m"),
+            "week_of": first if first.month != today.month else today,
+        },
+    )
+
+
+@login_required
+def calendar_week(request):
+    today = timezone.localdate()
+    picked = _parse_date(request.GET.get("date", ""), today)
+    monday = picked - timedelta(days=picked.weekday())
+    week = [monday + timedelta(days=n) for n in range(7)]
+    sessions = sessions_in_range(
+        request.user, _local_midnight(monday), _local_midnight(monday + timedelta(7))
+    )
+    days = _by_day(sessions)
+    return render(
+        request,
+        "mentorship/calendar_week.html",
+        {
+            "days": [(day, days.get(day, [])) for day in week],
+            "monday": monday,
+            "sunday": week[-1],
+            "today": today,
+            "previous": (monday - timedelta(7)).isoformat(),
+            "following": (monday + timedelta(7)).isoformat(),
+            "month_of": monday.strftime("%Y-%m"),
+        },
+    )
+
+
+@login_required
+def upcoming(request):
+    """Upcoming sessions in scope; community members register from here."""
+    sessions = list(upcoming_sessions_for(request.user)[:100])
+    registered = set(
+        request.user.attendance.filter(session__in=sessions).values_list("session_id", flat=True)
+    )
+    return render(
+        request,
+        "mentorship/upcoming.html",
+        {
+            "sessions": sessions,
+            "registered": registered,
+            "may_register": request.user.role in (Role.LEADER, Role.MEMBER),
+        },
+    )
+
+
+@login_required
+def training_totals(request):
+    """Hours × attendees of delivered sessions in scope, per MOU and per area."""
+    sessions = list(with_register_counts(sessions_for(request.user).select_related("mou")))
+    by_mou, total = delivery_by(sessions, key=lambda session: session.mou)
+    by_area, _total = delivery_by(sessions, key=lambda session: session.area)
+    return render(
+        request,
+        "mentorship/totals.html",
+        {"groups": [(_("Per MOU"), by_mou), (_("Per area"), by_area)], "total": total},
+    )
+
+
+# --- Private iCal feed ------------------------------------------------------------------
+
+FEED_PAST = timedelta(days=90)
+FEED_FUTURE = timedelta(days=400)
+
+
+@login_required
+def feed_settings(request):
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.revoke_feed_token(request.user)
+            messages.success(request, _("Your calendar feed address no longer works."))
+        else:
+            services.regenerate_feed_token(request.user)
+            messages.success(request, _("A new calendar feed address was created."))
+        return redirect("calendar_feed_settings")
+    token = services.live_feed_token(request.user)
+    url = request.build_absolute_uri(reverse("calendar_feed", args=[token.token])) if token else ""
+    return render(request, "mentorship/feed.html", {"token": token, "feed_url": url})
+
+
+def calendar_feed(request, token):
+    """The feed calendar apps subscribe to: the token is the only key, no login."""
+    feed = (
+        CalendarFeedToken.objects.filter(token=token, revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    now = timezone.now()
+    sessions = sessions_for(feed.user).filter(
+        starts_at__gte=now - FEED_PAST, starts_at__lt=now + FEED_FUTURE
+    )
+    with translation.override(feed.user.preferred_language or "th"):
+        return _ics_response(
+            request,
+            sessions.order_by("starts_at"),
+            name=_("CIV training sessions"),
+            filename="civ-training.ics",
+        )
