@@ -14,8 +14,15 @@ class SalesChannelAdmin(admin.ModelAdmin):
 
 
 class ProductImageInline(admin.TabularInline):
+    """Shown, not edited: photos come in only through the product form, which cleans them."""
+
     model = ProductImage
     extra = 0
+    fields = ["image", "thumb", "position", "is_cover"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Product)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -110,12 +111,40 @@ class Product(BilingualName):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["status", "community"])]
+        indexes = [
+            models.Index(fields=["status", "community"]),
+            # Public search: ILIKE '%word%' and word similarity on Thai and English text
+            # (see bench/products_search.py for why trigrams rather than a word segmenter).
+            GinIndex(OpClass("name_th", name="gin_trgm_ops"), name="product_name_th_trgm"),
+            GinIndex(OpClass("name_en", name="gin_trgm_ops"), name="product_name_en_trgm"),
+            GinIndex(OpClass("story", name="gin_trgm_ops"), name="product_story_trgm"),
+        ]
+
+    @property
+    def cover(self):
+        """The cover photo; uses the ``cover_images`` prefetch when the selector made one."""
+        if hasattr(self, "cover_images"):
+            return self.cover_images[0] if self.cover_images else None
+        return self.images.filter(is_cover=True).first()
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
 
 class ProductImage(models.Model):
+    """A product photo, stored only in processed form (upright, metadata stripped, resized).
+
+    ``image`` is the large JPEG (product page, OpenGraph — LINE and Facebook read JPEG
+    everywhere); ``thumb`` the small WebP used in lists. The upload itself is never kept.
+    """
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(_("photo"), upload_to="products/%Y/%m/")
+    thumb = models.ImageField(_("thumbnail"), upload_to="products/%Y/%m/thumbs/", blank=True)
+    # Of ``image``, for OpenGraph and to reserve space on the page.
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(default=0)
     is_cover = models.BooleanField(_("cover"), default=False)
 

@@ -31,3 +31,8 @@ def can_review_product(user, product) -> bool:
     return user.is_authenticated and (
         user.is_programme_staff or is_officer_for(user, product.community)
     )
+
+
+def can_answer_enquiry(user, enquiry) -> bool:
+    """Buyers write to the community; its own members answer."""
+    return is_member_of(user, enquiry.community)

@@ -1,54 +1,205 @@
+"""Signed-in pages: members keep their listings, officers review, members answer enquiries."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from civportal.access import require
 from civportal.forms import save_through_service
 
 from . import services
-from .forms import ProductForm
-from .permissions import can_edit_product
-from .selectors import get_product_for, products_for
+from .forms import ProductForm, ReturnForm
+from .models import Product
+from .permissions import (
+    can_answer_enquiry,
+    can_create_product,
+    can_edit_product,
+    can_review_product,
+)
+from .selectors import (
+    enquiries_for,
+    get_enquiry_for,
+    get_photo_for,
+    get_product_for,
+    listings_to_review_for,
+    products_for,
+)
 
 
 @login_required
 def product_list(request):
     products = products_for(request.user).order_by("community__name_th", "name_th")
-    return render(request, "products/list.html", {"products": products[:200]})
+    community = request.user.community if request.user.community_id else None
+    return render(
+        request,
+        "products/list.html",
+        {
+            "products": products[:200],
+            "to_review": listings_to_review_for(request.user)[:50],
+            "can_create": community is not None and can_create_product(request.user, community),
+        },
+    )
 
 
 @login_required
-def product_detail(request, pk):
-    product = get_product_for(request.user, pk)
+def product_create(request):
+    community = request.user.community if request.user.community_id else None
+    if community is None:
+        raise Http404
+    require(can_create_product(request.user, community))
+    form = ProductForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        product = save_through_service(
+            form,
+            services.create_product,
+            request.user,
+            community,
+            photos=form.cleaned_data["photos"],
+            sales_channels=form.cleaned_data["sales_channels"],
+            **form.product_fields(),
+        )
+        if product:
+            messages.success(request, _("Product saved as a draft. Send it for review when ready."))
+            return redirect("product_detail", pk=product.pk)
+    return render(request, "products/form.html", {"form": form, "product": None})
+
+
+def _detail(request, product, return_form=None):
+    can_review = can_review_product(request.user, product)
     return render(
         request,
         "products/detail.html",
         {
             "product": product,
+            "photos": product.images.all(),
             "channels": product.sales_channels.all(),
             "can_edit": can_edit_product(request.user, product),
+            "can_review": can_review and product.status == Product.Status.SUBMITTED,
+            "return_form": return_form or ReturnForm(),
         },
     )
+
+
+@login_required
+def product_detail(request, pk):
+    return _detail(request, get_product_for(request.user, pk))
 
 
 @login_required
 def product_edit(request, pk):
     product = get_product_for(request.user, pk)
     require(can_edit_product(request.user, product))
-    form = ProductForm(request.POST or None, instance=product)
+    form = ProductForm(request.POST or None, request.FILES or None, instance=product)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in services.PRODUCT_FIELDS}
-        fresh = products_for(request.user).get(pk=pk)
+        was_published = product.status == Product.Status.PUBLISHED
         saved = save_through_service(
             form,
             services.update_product,
             request.user,
-            fresh,
+            product,
+            photos=form.cleaned_data["photos"],
             sales_channels=form.cleaned_data["sales_channels"],
-            **fields,
+            **form.product_fields(),
         )
         if saved:
-            messages.success(request, _("Product saved."))
+            if was_published and saved.status == Product.Status.SUBMITTED:
+                messages.success(
+                    request, _("Product saved. The change goes to the officer for review.")
+                )
+            else:
+                messages.success(request, _("Product saved."))
             return redirect("product_detail", pk=pk)
-    return render(request, "products/form.html", {"form": form, "product": product})
+    return render(
+        request,
+        "products/form.html",
+        {"form": form, "product": product, "photos": product.images.all()},
+    )
+
+
+PHOTO_ACTIONS = {
+    "up": lambda user, photo: services.move_product_photo(user, photo, -1),
+    "down": lambda user, photo: services.move_product_photo(user, photo, +1),
+    "cover": services.set_product_cover,
+    "delete": services.delete_product_photo,
+}
+
+
+@login_required
+@require_POST
+def photo_action(request, pk, action):
+    if action not in PHOTO_ACTIONS:
+        raise Http404
+    photo = get_photo_for(request.user, pk)
+    require(can_edit_product(request.user, photo.product))
+    PHOTO_ACTIONS[action](request.user, photo)
+    return redirect("product_edit", pk=photo.product_id)
+
+
+def _change_status(request, pk, predicate, service, success):
+    product = get_product_for(request.user, pk)
+    require(predicate(request.user, product))
+    try:
+        service(request.user, product)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("product_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def product_submit(request, pk):
+    return _change_status(
+        request, pk, can_edit_product, services.submit_product, _("Sent for review.")
+    )
+
+
+@login_required
+@require_POST
+def product_publish(request, pk):
+    return _change_status(
+        request, pk, can_review_product, services.publish_product, _("Published.")
+    )
+
+
+@login_required
+@require_POST
+def product_return(request, pk):
+    product = get_product_for(request.user, pk)
+    require(can_review_product(request.user, product))
+    form = ReturnForm(request.POST)
+    if form.is_valid() and save_through_service(
+        form, services.return_product, request.user, product, form.cleaned_data["comment"]
+    ):
+        messages.success(request, _("Returned to the community with your comment."))
+        return redirect("product_detail", pk=pk)
+    return _detail(request, product, form)
+
+
+@login_required
+@require_POST
+def product_archive(request, pk):
+    return _change_status(request, pk, can_edit_product, services.archive_product, _("Archived."))
+
+
+@login_required
+def enquiry_list(request):
+    enquiries = Paginator(enquiries_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "products/enquiries.html", {"enquiries": enquiries})
+
+
+@login_required
+@require_POST
+def enquiry_answered(request, pk):
+    enquiry = get_enquiry_for(request.user, pk)
+    require(can_answer_enquiry(request.user, enquiry))
+    services.mark_enquiry_answered(request.user, enquiry)
+    messages.success(request, _("Marked as answered."))
+    return redirect("enquiry_list")

@@ -1,0 +1,212 @@
+"""The public site (no sign-in): programme home, communities, catalogue, product pages, enquiries.
+
+Pages a visitor only reads are cache-friendly: ``Cache-Control: public, max-age`` for
+anonymous visitors (``private`` for signed-in ones, whose header shows their name), and
+no cookie is set on them — the language switch here is a plain link, not a CSRF form.
+The enquiry form is the one page with a CSRF token, and is never cached.
+"""
+
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+
+from civportal.forms import save_through_service
+from communities.models import Cohort, Community, Stage
+
+from . import services
+from .forms import CatalogueForm, EnquiryForm
+from .selectors import (
+    catalogue,
+    catalogue_provinces,
+    get_public_community,
+    get_published_product,
+    public_communities,
+    published_products,
+    upcoming_public_sessions,
+    with_cover,
+)
+
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+PAGE_SIZE = 24
+
+
+def public_page(view):
+    """Mark a read-only public page as cacheable by browsers and shared caches."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, max_age=0)
+        else:
+            patch_cache_control(
+                response, public=True, max_age=getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
+            )
+        # The language cookie and the session cookie change the page.
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapped
+
+
+def set_language(request, code):
+    """The public pages' language switch: a link, so those pages need no CSRF cookie."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+@public_page
+def home(request):
+    communities = Community.objects.aggregate(
+        total=Count("pk"),
+        civ=Count("pk", filter=Q(stage__in=[Stage.CIV, Stage.SELF_SUSTAINING])),
+        provinces=Count("province", distinct=True),
+    )
+    products = published_products()
+    return render(
+        request,
+        "public/home.html",
+        {
+            "cohorts": Cohort.objects.order_by("start_year"),
+            "communities": communities,
+            "product_count": products.count(),
+            "latest": with_cover(products.order_by("-published_at"))[:8],
+        },
+    )
+
+
+@public_page
+def community_list(request):
+    communities = list(public_communities())
+    points = [
+        {
+            "name": community.name,
+            "province": community.province.name,
+            "lat": float(community.latitude),
+            "lon": float(community.longitude),
+            "url": reverse("public_community", args=[community.pk]),
+        }
+        for community in communities
+        if community.latitude is not None
+    ]
+    return render(
+        request,
+        "public/communities.html",
+        {
+            "communities": communities,
+            "points": points,
+            "map_config": json.dumps(
+                {
+                    "tiles": getattr(settings, "MAP_TILE_URL", DEFAULT_TILE_URL),
+                    "attribution": getattr(
+                        settings, "MAP_ATTRIBUTION", "© OpenStreetMap contributors"
+                    ),
+                }
+            ),
+        },
+    )
+
+
+@public_page
+def community_detail(request, pk):
+    community = get_public_community(pk)
+    return render(
+        request,
+        "public/community.html",
+        {
+            "community": community,
+            "photos": community.photos.all()[:6],
+            "products": with_cover(
+                published_products().filter(community=community).order_by("name_th")
+            ),
+            "sessions": upcoming_public_sessions(community),
+        },
+    )
+
+
+@public_page
+def catalogue_page(request):
+    form = CatalogueForm(request.GET or None, provinces=catalogue_provinces())
+    filters = form.filters()
+    paginator_page = Paginator(catalogue(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "public/catalogue.html",
+        {"form": form, "page": paginator_page, "query": query.urlencode(), "filters": filters},
+    )
+
+
+@public_page
+def product_detail(request, pk):
+    product = get_published_product(pk)
+    photos = list(product.images.all())
+    cover = next((photo for photo in photos if photo.is_cover), photos[0] if photos else None)
+    return render(
+        request,
+        "public/product.html",
+        {
+            "product": product,
+            "photos": photos,
+            "cover": cover,
+            "channels": product.sales_channels.all(),
+            "og_image": request.build_absolute_uri(cover.image.url) if cover else "",
+            "canonical": request.build_absolute_uri(reverse("public_product", args=[pk])),
+        },
+    )
+
+
+def client_address(request) -> str:
+    """The buyer's address for the rate limit; behind a proxy, the header it sets."""
+    header = getattr(settings, "CLIENT_IP_HEADER", "REMOTE_ADDR")
+    value = request.META.get(header) or request.META.get("REMOTE_ADDR", "")
+    return value.split(",")[0].strip()
+
+
+@never_cache
+def enquiry(request, pk):
+    product = get_published_product(pk)
+    form = EnquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_spam:
+            # Look like success, so a bot learns nothing; nothing is stored or sent.
+            return redirect("public_enquiry_sent", pk=pk)
+        sent = save_through_service(
+            form,
+            services.send_enquiry,
+            product,
+            client_address=client_address(request),
+            **{name: form.cleaned_data[name] for name in EnquiryForm.Meta.fields},
+        )
+        if sent:
+            return redirect("public_enquiry_sent", pk=pk)
+    return render(request, "public/enquiry.html", {"form": form, "product": product})
+
+
+@never_cache
+def enquiry_sent(request, pk):
+    return render(request, "public/enquiry_sent.html", {"product": get_published_product(pk)})

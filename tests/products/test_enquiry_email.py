@@ -1,0 +1,45 @@
+"""With a real worker: a buyer's enquiry reaches the community's member by e-mail."""
+
+import email
+import email.policy
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from products.models import Product
+from products.services import send_enquiry
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_member_gets_the_enquiry_by_email(celery_worker_process):
+    call_command("seed_demo", stdout=StringIO())
+    cache.delete("enquiry-rate:198.51.100.7")
+    lime_powder = Product.objects.get(name_th="มะนาวผง")
+    send_enquiry(
+        lime_powder,
+        client_address="198.51.100.7",
+        name="ร้านของฝากลำพูน",
+        contact="shop@lamphun.example",
+        quantity=20,
+        message="ขอใบเสนอราคามะนาวผง 20 ถุง",
+    )
+    worker = celery_worker_process
+
+    def mail_to_member():
+        for path in worker.mail_dir.iterdir():
+            raw = path.read_bytes().rsplit(b"\n" + b"-" * 79, 1)[0]
+            message = email.message_from_bytes(raw, policy=email.policy.default)
+            # seed_demo's own listing e-mails land here too: pick the enquiry's.
+            if message["To"] == "member.paentai@civ.example" and "ร้านของฝากลำพูน" in str(
+                message["Subject"]
+            ):
+                return message
+        return None
+
+    worker.wait_for(lambda: mail_to_member() is not None, what="the enquiry e-mail")
+    body = mail_to_member().get_content()
+    assert "ขอใบเสนอราคามะนาวผง 20 ถุง" in body and "shop@lamphun.example" in body
+    assert "/products/enquiries/" in body

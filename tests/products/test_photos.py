@@ -1,0 +1,162 @@
+"""Product photos: only real, reasonably sized images; stored cleaned and resized."""
+
+import struct
+import zlib
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from PIL import ExifTags, Image
+
+from products.models import Product, ProductImage
+from products.services import delete_product_photo, move_product_photo, set_product_cover
+
+from .conftest import photo_bytes, signed_in, upload
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "name_th": "มะนาวผง สูตรใหม่",
+    "name_en": "Lime powder, new recipe",
+    "category": "food",
+    "story": "มะนาวแป้นจากสวนของชุมชน",
+    "price": "150.00",
+    "unit": "ถุง",
+    "minimum_order": "2",
+    "availability": "in_stock",
+}
+
+
+def huge_png(width=20000, height=20000) -> bytes:
+    """A valid PNG header claiming 20000×20000 pixels (the data is never decoded)."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    row = b"\x00" + b"\x00" * 3 * 16
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row))
+        + chunk(b"IEND", b"")
+    )
+
+
+def thirty_megabytes() -> bytes:
+    return photo_bytes()[:-2] + b"\x00" * (30 * 1024 * 1024) + b"\xff\xd9"
+
+
+BAD_FILES = [
+    pytest.param(
+        "notes.jpg", b"This is a shopping list, not a photo.\n" * 20, "not a photo", id="text"
+    ),
+    pytest.param("huge.png", huge_png(), "too large", id="20000x20000-png"),
+    pytest.param("big.jpg", thirty_megabytes(), "too large (30 MB)", id="30-mb"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_FILES)
+def test_a_bad_file_is_refused_with_a_clear_message_and_the_form_keeps_what_was_typed(
+    client, settings, name, content, message
+):
+    settings.LANGUAGE_CODE = "en"
+    client.cookies["django_language"] = "en"
+    signed_in(client, "member.paentai@civ.example")
+    response = client.post(reverse("product_create"), {**FORM, "photos": [upload(name, content)]})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page and name in page
+    assert 'value="มะนาวผง สูตรใหม่"' in page
+    assert "มะนาวแป้นจากสวนของชุมชน" in page
+    assert 'value="150.00"' in page
+    assert not Product.objects.filter(name_th=FORM["name_th"]).exists()
+    assert not ProductImage.objects.exists()
+
+
+def test_a_photo_with_gps_exif_is_stored_without_it_upright_and_resized(client):
+    signed_in(client, "member.paentai@civ.example")
+    original = photo_bytes(size=(3000, 2000), gps=True, orientation=6)
+    assert Image.open(BytesIO(original)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
+
+    response = client.post(
+        reverse("product_create"), {**FORM, "photos": [upload("gps.jpg", original)]}
+    )
+    assert response.status_code == 302
+    photo = ProductImage.objects.get(product__name_th=FORM["name_th"])
+    for stored, longest in ((photo.image, 1600), (photo.thumb, 400)):
+        with Image.open(stored.path) as image:
+            exif = image.getexif()
+            assert not exif.get_ifd(ExifTags.IFD.GPSInfo)
+            assert ExifTags.Base.Make not in exif
+            # Orientation 6 (turned on its side) is applied: portrait now, longest side capped.
+            assert image.size[1] > image.size[0] and max(image.size) == longest
+    assert photo.image.name.endswith(".jpg") and photo.thumb.name.endswith(".webp")
+    assert photo.is_cover
+
+
+def test_two_photos_in_one_go_keep_their_order_and_the_first_is_the_cover(client):
+    signed_in(client, "member.paentai@civ.example")
+    photos = [
+        upload("a.jpg", photo_bytes(color=(255, 0, 0))),
+        upload("b.png", photo_bytes(fmt="PNG"), "image/png"),
+    ]
+    client.post(reverse("product_create"), {**FORM, "photos": photos})
+    stored = list(ProductImage.objects.filter(product__name_th=FORM["name_th"]))
+    assert [p.position for p in stored] == [0, 1]
+    assert [p.is_cover for p in stored] == [True, False]
+
+
+@pytest.fixture
+def three_photos(lime_powder, paentai_member):
+    from products.services import update_product
+
+    update_product(
+        paentai_member,
+        lime_powder,
+        photos=[
+            (upload(f"{n}.jpg"), upload(f"{n}-thumb.webp", content_type="image/webp"))
+            for n in "abc"
+        ],
+    )
+    return list(lime_powder.images.order_by("position"))
+
+
+def test_photos_move_up_and_down(three_photos, paentai_member):
+    first, second, third = three_photos
+    move_product_photo(paentai_member, third, -1)
+    assert list(first.product.images.values_list("pk", flat=True)) == [
+        first.pk,
+        third.pk,
+        second.pk,
+    ]
+    move_product_photo(paentai_member, first, -1)  # already first: nothing changes
+    assert first.product.images.first().pk == first.pk
+
+
+def test_choosing_another_cover_leaves_exactly_one(three_photos, paentai_member):
+    set_product_cover(paentai_member, three_photos[2])
+    assert list(three_photos[0].product.images.filter(is_cover=True)) == [three_photos[2]]
+
+
+def test_removing_the_cover_makes_the_next_photo_the_cover(
+    three_photos, paentai_member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_product_photo(paentai_member, three_photos[0])
+    remaining = list(three_photos[1].product.images.all())
+    assert [p.pk for p in remaining] == [three_photos[1].pk, three_photos[2].pk]
+    assert [p.position for p in remaining] == [0, 1] and remaining[0].is_cover
+    assert not three_photos[0].image.storage.exists(three_photos[0].image.name)
+
+
+def test_the_phone_form_opens_the_camera_for_several_photos(client):
+    signed_in(client, "member.paentai@civ.example")
+    page = client.get(reverse("product_create")).content.decode()
+    assert 'type="file"' in page and 'accept="image/*"' in page
+    assert 'capture="environment"' in page and "multiple" in page
