@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     ENQUIRY_RECEIVED = "enquiry_received", _("Enquiry received")
     PROGRESS_LOGGED = "progress_logged", _("Progress visit logged")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
+    REPORT_READY = "report_ready", _("Report ready")
 
 
 class Notification(models.Model):

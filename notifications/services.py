@@ -8,11 +8,11 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from civportal.jobs import enqueue_on_commit
 
-from .models import Kind, Notification
+from .models import Kind, Notification, Preference
 
 
 def render_message(template: str, context: dict, language: str) -> tuple[str, str]:
@@ -78,3 +78,33 @@ def notify(
 
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(actor, notification_id: int) -> bool:
+    """Mark one of the actor's own notifications read; False if not theirs or already read."""
+    return bool(
+        Notification.objects.filter(
+            pk=notification_id, recipient=actor, read_at__isnull=True
+        ).update(read_at=timezone.now())
+    )
+
+
+def mark_all_read(actor) -> int:
+    """Mark everything in the actor's inbox read; returns how many changed."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def set_preferences(actor, choices: dict[str, dict[str, bool]]) -> None:
+    """Save the actor's e-mail / digest choice per kind (in-app is always on)."""
+    valid = {kind.value for kind in Kind}
+    for kind, choice in choices.items():
+        if kind not in valid:
+            raise ValueError(f"unknown kind: {kind}")
+        Preference.objects.update_or_create(
+            user=actor,
+            kind=kind,
+            defaults={"email": bool(choice["email"]), "in_digest": bool(choice["in_digest"])},
+        )

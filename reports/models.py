@@ -4,6 +4,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+def report_upload_to(job: "ReportJob", filename: str) -> str:
+    # One folder per job: a rerun after a worker died replaces its file instead of adding one.
+    return f"reports/{job.pk}/{filename}"
+
+
 class ReportJob(models.Model):
     class Kind(models.TextChoices):
         PROVINCE_PDF = "province_pdf", _("Province progress report (PDF)")
@@ -25,8 +30,13 @@ class ReportJob(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=report_upload_to, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # How many times a worker started it: more than one means a worker was lost mid-run.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Set for jobs the beat schedule creates, e.g. "monthly:52:2026-11:<user id>"; a repeated
+    # beat finds the job already there.
+    schedule_key = models.CharField(max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -42,6 +52,9 @@ class ReportJob(models.Model):
             models.CheckConstraint(
                 name="report_done_has_file",
                 condition=~Q(status="done") | ~Q(file=""),
+            ),
+            models.UniqueConstraint(
+                "schedule_key", name="report_scheduled_once", condition=~Q(schedule_key="")
             ),
         ]
 

@@ -1,0 +1,35 @@
+"""Reads of a person's own notifications and preferences; nobody reads another's inbox."""
+
+from django.db.models import QuerySet
+
+from civportal.access import get_in_scope_or_404
+
+from .models import Kind, Notification, Preference
+
+# Invitations go to people who have no account yet, so there is nothing to choose for them.
+CONFIGURABLE_KINDS = [kind for kind in Kind if kind != Kind.INVITATION]
+
+
+def inbox_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def get_notification_for(user, pk) -> Notification:
+    return get_in_scope_or_404(inbox_for(user), pk=pk)
+
+
+def preferences_for(user) -> list[dict]:
+    """One row per kind with the person's choice, or the defaults (e-mail on, in digest)."""
+    saved = {preference.kind: preference for preference in Preference.objects.filter(user=user)}
+    rows = []
+    for kind in CONFIGURABLE_KINDS:
+        preference = saved.get(kind)
+        rows.append(
+            {
+                "kind": kind.value,
+                "label": kind.label,
+                "email": preference.email if preference else True,
+                "in_digest": preference.in_digest if preference else True,
+            }
+        )
+    return rows

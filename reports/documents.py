@@ -1,0 +1,367 @@
+"""The three report documents, built from the database for one job's parameters.
+
+Each builder takes the job and a ``step(percent)`` callback and returns (file name, bytes).
+"""
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+
+import fontpkg_noto_sans_thai
+from django.db.models import Count, Max, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from civportal.templatetags.thaidate import display_year, format_date
+from communities.models import (
+    Community,
+    CommunityIndicator,
+    Indicator,
+    IndicatorValue,
+    ProgressVisit,
+    Province,
+    Stage,
+)
+from mentorship.models import MOU, Attendance, TrainingSession
+from products.models import Product
+
+from .charts import count_bars, progress_bar
+from .models import ReportJob
+
+Step = Callable[[int], None]
+
+STAGE_COLOURS = {
+    Stage.TARGET: "#90a4ae",
+    Stage.DEVELOPING: "#f0a030",
+    Stage.CIV: "#1b7f72",
+    Stage.SELF_SUSTAINING: "#2e7d32",
+}
+# Noto Sans Thai ships as a Python package; WeasyPrint embeds the subset it uses.
+THAI_FONT = next((fontpkg_noto_sans_thai.ROOT / "files").glob("NotoSansThai*.ttf"))
+
+
+class ReportError(Exception):
+    """What the report needs is gone; the message is shown on the job as it is."""
+
+
+def _province(code: str) -> Province:
+    province = Province.objects.filter(pk=code).first()
+    if province is None:
+        raise ReportError(_("the province %(code)s is not in the database") % {"code": code})
+    return province
+
+
+def _communities(province_code: str | None):
+    queryset = Community.objects.select_related("subdistrict__district", "province", "cohort")
+    if province_code:
+        queryset = queryset.filter(province_id=province_code)
+    return queryset.order_by("province__name_th", "subdistrict__district__name_th", "name_th")
+
+
+def _when(moment) -> str:
+    return f"{format_date(moment)} {timezone.localtime(moment):%H:%M}"
+
+
+def _indicator_summary(province_code: str) -> list[dict]:
+    """Per active indicator: total baseline, target and latest reported value in the province."""
+    totals = {
+        row["indicator_id"]: row
+        for row in CommunityIndicator.objects.filter(community__province_id=province_code)
+        .values("indicator_id")
+        .annotate(baseline=Sum("baseline"), target=Sum("target"))
+    }
+    # The latest value per (community, indicator): PostgreSQL DISTINCT ON.
+    latest = (
+        IndicatorValue.objects.filter(visit__community__province_id=province_code)
+        .order_by("visit__community_id", "indicator_id", "-visit__visited_on", "-visit_id")
+        .distinct("visit__community_id", "indicator_id")
+        .values_list("indicator_id", "value")
+    )
+    current: dict[int, Decimal] = {}
+    reporting: Counter = Counter()
+    for indicator_id, value in latest:
+        current[indicator_id] = current.get(indicator_id, Decimal(0)) + value
+        reporting[indicator_id] += 1
+    rows = []
+    for indicator in Indicator.objects.filter(active=True):
+        total = totals.get(indicator.pk, {})
+        rows.append(
+            {
+                "indicator": indicator,
+                "baseline": total.get("baseline") or Decimal(0),
+                "current": current.get(indicator.pk, Decimal(0)),
+                "target": total.get("target") or Decimal(0),
+                "reporting": reporting[indicator.pk],
+            }
+        )
+    return rows
+
+
+def build_province_pdf(job: ReportJob, step: Step) -> tuple[str, bytes]:
+    """Province progress report: stages, indicators, sessions, products, every community."""
+    from weasyprint import HTML  # heavy import, only in the worker that builds PDFs
+
+    code = job.parameters["province"]
+    province = _province(code)
+    now = timezone.now()
+    communities = list(_communities(code))
+    step(10)
+    last_visits = dict(
+        ProgressVisit.objects.filter(community__province_id=code)
+        .values("community_id")
+        .annotate(last=Max("visited_on"))
+        .values_list("community_id", "last")
+    )
+    stage_counts = Counter(community.stage for community in communities)
+    stage_bars = count_bars(
+        [(stage.label, stage_counts[stage.value], STAGE_COLOURS[stage]) for stage in Stage]
+    )
+    step(25)
+    indicators = _indicator_summary(code)
+    for row in indicators:
+        row["chart"] = progress_bar(
+            float(row["baseline"]), float(row["current"]), float(row["target"])
+        )
+    step(45)
+    year_ago = now - timedelta(days=365)
+    sessions = TrainingSession.objects.filter(
+        pk__in=TrainingSession.objects.filter(
+            communities__province_id=code, starts_at__gte=year_ago
+        ).values("pk")
+    )
+    session_counts = dict(sessions.values_list("status").annotate(n=Count("pk")))
+    products = dict(
+        Product.objects.filter(community__province_id=code)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    mous = MOU.objects.filter(
+        pk__in=MOU.objects.filter(communities__province_id=code).values("pk"),
+        status=MOU.Status.ACTIVE,
+    ).select_related("company")
+    step(60)
+    html = render_to_string(
+        "reports/province_report.html",
+        {
+            "province": province,
+            "generated": now,
+            "year": display_year(timezone.localdate(now).year),
+            "font_url": THAI_FONT.as_uri(),
+            "communities": [
+                {"community": community, "last_visit": last_visits.get(community.pk)}
+                for community in communities
+            ],
+            "stage_bars": stage_bars,
+            "indicators": indicators,
+            "session_rows": [
+                (label, session_counts.get(value, 0))
+                for value, label in TrainingSession.Status.choices
+            ],
+            "product_rows": [
+                (label, products.get(value, 0)) for value, label in Product.Status.choices
+            ],
+            "mous": mous,
+        },
+    )
+    step(75)
+    pdf = HTML(string=html).write_pdf()
+    step(95)
+    return f"province-{code}-{timezone.localdate(now):%Y%m%d}.pdf", pdf
+
+
+def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
+    """Programme workbook: one sheet each for communities, indicators, sessions, products."""
+    code = job.parameters.get("province")
+    workbook = Workbook(write_only=True)
+
+    sheet = workbook.create_sheet(_("Communities"))
+    sheet.append(
+        [
+            _("ID"),
+            _("Name (Thai)"),
+            _("Name (English)"),
+            _("Province"),
+            _("District"),
+            _("Subdistrict"),
+            _("Village no."),
+            _("Stage"),
+            _("Cohort year"),
+            _("Members"),
+        ]
+    )
+    for community in _communities(code).iterator(chunk_size=500):
+        sheet.append(
+            [
+                community.pk,
+                community.name_th,
+                community.name_en,
+                community.province.name,
+                community.subdistrict.district.name,
+                community.subdistrict.name,
+                community.village_number,
+                community.get_stage_display(),
+                display_year(community.cohort_year) if community.cohort_year else None,
+                community.members_count,
+            ]
+        )
+    step(30)
+
+    sheet = workbook.create_sheet(_("Indicators"))
+    sheet.append(
+        [
+            _("Community"),
+            _("Indicator"),
+            _("Unit"),
+            _("Visit date"),
+            _("Value"),
+            _("Baseline"),
+            _("Target"),
+        ]
+    )
+    targets = {
+        (row.community_id, row.indicator_id): row
+        for row in CommunityIndicator.objects.filter(
+            **({"community__province_id": code} if code else {})
+        )
+    }
+    values = IndicatorValue.objects.select_related("visit__community", "indicator").order_by(
+        "visit__community__name_th", "indicator__position", "visit__visited_on"
+    )
+    if code:
+        values = values.filter(visit__community__province_id=code)
+    for value in values.iterator(chunk_size=1000):
+        target = targets.get((value.visit.community_id, value.indicator_id))
+        sheet.append(
+            [
+                value.visit.community.name_th,
+                value.indicator.name,
+                value.indicator.unit,
+                format_date(value.visit.visited_on),
+                value.value,
+                target.baseline if target else None,
+                target.target if target else None,
+            ]
+        )
+    step(55)
+
+    sheet = workbook.create_sheet(_("Sessions"))
+    sheet.append(
+        [
+            _("Title"),
+            _("MOU"),
+            _("Area"),
+            _("Starts"),
+            _("Ends"),
+            _("Status"),
+            _("Communities"),
+            _("Attendance"),
+        ]
+    )
+    sessions = (
+        TrainingSession.objects.select_related("mou", "area")
+        .prefetch_related("communities")
+        .annotate(present=Count("attendance", distinct=True))
+    )
+    if code:
+        sessions = sessions.filter(
+            pk__in=TrainingSession.objects.filter(communities__province_id=code).values("pk")
+        )
+    for session in sessions:
+        sheet.append(
+            [
+                session.title,
+                session.mou.title,
+                session.area.name,
+                _when(session.starts_at),
+                _when(session.ends_at),
+                session.get_status_display(),
+                ", ".join(community.name_th for community in session.communities.all()),
+                session.present,
+            ]
+        )
+    step(75)
+
+    sheet = workbook.create_sheet(_("Products"))
+    sheet.append(
+        [
+            _("Name (Thai)"),
+            _("Name (English)"),
+            _("Community"),
+            _("Category"),
+            _("Price (THB)"),
+            _("Unit"),
+            _("Status"),
+            _("OTOP stars"),
+        ]
+    )
+    products = Product.objects.select_related("community").order_by("community__name_th")
+    if code:
+        products = products.filter(community__province_id=code)
+    for product in products.iterator(chunk_size=1000):
+        sheet.append(
+            [
+                product.name_th,
+                product.name_en,
+                product.community.name_th,
+                product.get_category_display(),
+                product.price,
+                product.unit,
+                product.get_status_display(),
+                product.otop_stars,
+            ]
+        )
+    step(90)
+    output = io.BytesIO()
+    workbook.save(output)
+    suffix = code or "all"
+    return f"programme-{suffix}-{timezone.localdate():%Y%m%d}.xlsx", output.getvalue()
+
+
+def build_attendance_csv(job: ReportJob, step: Step) -> tuple[str, bytes]:
+    """Attendance register of one MOU's sessions, UTF-8 with a BOM so Excel reads the Thai."""
+    mou_id = job.parameters["mou"]
+    if not MOU.objects.filter(pk=mou_id).exists():
+        raise ReportError(_("the MOU no longer exists"))
+    rows = (
+        Attendance.objects.filter(session__mou_id=mou_id)
+        .select_related("session__area", "person", "community")
+        .order_by("session__starts_at", "session_id", "id")
+    )
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(
+        [_("Session"), _("Area"), _("Date"), _("Participant"), _("Community"), _("Present")]
+    )
+    step(20)
+    for row in rows.iterator(chunk_size=1000):
+        writer.writerow(
+            [
+                row.session.title,
+                row.session.area.name,
+                format_date(row.session.starts_at),
+                str(row.person) if row.person else row.walk_in_name,
+                row.community.name_th if row.community else "",
+                _("Yes") if row.present else _("No"),
+            ]
+        )
+    step(90)
+    return f"attendance-mou-{mou_id}.csv", ("\ufeff" + output.getvalue()).encode("utf-8")
+
+
+BUILDERS = {
+    ReportJob.Kind.PROVINCE_PDF: build_province_pdf,
+    ReportJob.Kind.PROGRAMME_XLSX: build_programme_xlsx,
+    ReportJob.Kind.ATTENDANCE_CSV: build_attendance_csv,
+}
+
+
+def build(job: ReportJob, step: Step) -> tuple[str, bytes]:
+    """Build the job's document in the language of the person who asked for it."""
+    language = job.requested_by.preferred_language if job.requested_by else "th"
+    with translation.override(language or "th"):
+        return BUILDERS[job.kind](job, step)

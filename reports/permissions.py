@@ -1,0 +1,31 @@
+"""Who may ask for which report. Reading a finished report is scoped in reports.selectors."""
+
+from accounts.models import Role
+
+from .models import ReportJob
+
+ROLES_WITH_REPORTS = {Role.STAFF, Role.OFFICER, Role.COORDINATOR}
+
+
+def can_request_reports(user) -> bool:
+    return user.is_authenticated and (user.is_programme_staff or user.role in ROLES_WITH_REPORTS)
+
+
+def can_report_on_province(user, province_code: str | None) -> bool:
+    """Staff report on any province (or nationwide, ``None``); officers on their own provinces."""
+    if not user.is_authenticated:
+        return False
+    if user.is_programme_staff:
+        return True
+    if province_code is None or user.role != Role.OFFICER:
+        return False
+    return user.provinces.filter(pk=province_code).exists()
+
+
+def kinds_for(user) -> list[str]:
+    """Coordinators see their MOUs' attendance; province reports are for officers and staff."""
+    if not can_request_reports(user):
+        return []
+    if user.is_programme_staff or user.role == Role.OFFICER:
+        return list(ReportJob.Kind.values)
+    return [ReportJob.Kind.ATTENDANCE_CSV]

@@ -1,0 +1,61 @@
+import logging
+import time
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from . import services
+from .documents import ReportError, build
+
+logger = logging.getLogger(__name__)
+
+# Retried with back-off: the database or broker briefly unreachable. Anything else is a
+# bug or bad data, and retrying would only fail again: it is recorded on the job instead.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+class ReportTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """Called once retries are over (or for a non-transient error): record it on the job."""
+        job_id = args[0] if args else kwargs.get("job_id")
+        logger.error("report job %s failed: %r", job_id, exc)
+        reason = str(exc) if isinstance(exc, ReportError) else f"{type(exc).__name__}: {exc}"
+        services.fail_job(job_id, reason)
+
+
+@shared_task(
+    base=ReportTask,
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def run_report_job(job_id: int) -> str:
+    """Build one report job's file and mark it done; safe to run again at any point.
+
+    Nothing is written to storage until the document is complete, and ``finish_job``
+    stores it under a row lock, so a worker killed mid-run leaves the job to be
+    redelivered (acks_late) and rebuilt, ending with exactly one file.
+    """
+    job = services.start_job(job_id)
+    if job is None:
+        return "skipped"
+
+    def step(percent: int) -> None:
+        services.record_progress(job_id, percent)
+        # Only ever set in tests, to hold a job mid-run long enough to kill its worker.
+        if settings.REPORT_STEP_DELAY:
+            time.sleep(settings.REPORT_STEP_DELAY)
+
+    filename, content = build(job, step)
+    services.finish_job(job_id, filename, content)
+    return "done"
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def queue_monthly_province_reports() -> int:
+    """On the 1st of each month: a province PDF for each officer and each of their provinces."""
+    return services.queue_monthly_province_reports(timezone.localdate())

@@ -1,0 +1,55 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+
+from civportal.access import require
+from civportal.forms import save_through_service
+
+from . import services
+from .forms import ReportRequestForm
+from .models import ReportJob
+from .permissions import can_request_reports
+from .selectors import get_report_for, reports_for
+
+
+@login_required
+def report_list(request):
+    """Ask for a report, and see the reports in one's scope."""
+    require(can_request_reports(request.user))
+    form = ReportRequestForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        job = save_through_service(
+            form,
+            services.request_report,
+            request.user,
+            kind=form.cleaned_data["kind"],
+            province=form.cleaned_data["province"],
+            mou=form.cleaned_data["mou"],
+        )
+        if job:
+            return redirect("report_detail", pk=job.pk)
+    jobs = reports_for(request.user)[:30]
+    return render(request, "reports/list.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def report_detail(request, pk):
+    job = get_report_for(request.user, pk)
+    return render(request, "reports/detail.html", {"job": job})
+
+
+@login_required
+def report_status(request, pk):
+    """The progress block the job page polls (htmx) until the job is done or failed."""
+    job = get_report_for(request.user, pk)
+    return render(request, "reports/_status.html", {"job": job})
+
+
+@login_required
+def report_download(request, pk):
+    job = get_report_for(request.user, pk)
+    if job.status != ReportJob.Status.DONE:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
+    )

@@ -1,0 +1,81 @@
+import csv
+import io
+import shutil
+import subprocess
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+from PIL import Image
+
+from civportal.templatetags.thaidate import format_date
+from mentorship.services import record_attendance
+from reports.documents import build
+from reports.models import ReportJob
+from tests.notifications.helpers import demo_user, lampang_mou, schedule
+
+pytestmark = pytest.mark.django_db
+
+
+def built(kind, **parameters):
+    job = ReportJob(
+        kind=kind, parameters=parameters, requested_by=demo_user("officer.lampang@civ.example")
+    )
+    steps = []
+    name, content = build(job, steps.append)
+    assert steps == sorted(steps) and steps[-1] <= 99
+    return name, content
+
+
+def need(tool):
+    if not shutil.which(tool):
+        pytest.skip(f"{tool} is missing: apt-get install poppler-utils (.ci/run installs it)")
+
+
+def test_the_province_pdf_shows_thai_in_an_embedded_thai_font_and_the_be_year(tmp_path):
+    for tool in ("pdftoppm", "pdffonts", "pdftotext"):
+        need(tool)
+    name, content = built(ReportJob.Kind.PROVINCE_PDF, province="52")
+    pdf = tmp_path / name
+    pdf.write_bytes(content)
+
+    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout
+    thai_fonts = [line for line in fonts.splitlines() if "Noto-Sans-Thai" in line]
+    assert thai_fonts and all(" yes " in line for line in thai_fonts)  # embedded
+
+    text = subprocess.run(
+        ["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert str(timezone.localdate().year + 543) in text
+    assert "รายได้ต่อเดือน" in text  # an indicator's Thai name
+    assert format_date(timezone.localdate(), "long", "th") in text  # "26 พฤศจิกายน พ.ศ. 2569"
+
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", pdf, tmp_path / "page"])
+    page = Image.open(tmp_path / "page-1.png").convert("L")
+    inked = sum(page.histogram()[:128])
+    assert page.width > 300 and inked > 2000  # text and charts drawn, not a blank page
+
+
+def test_the_workbook_has_one_sheet_each_for_communities_indicators_sessions_products():
+    name, content = built(ReportJob.Kind.PROGRAMME_XLSX, province="52")
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    assert name.endswith(".xlsx")
+    assert len(workbook.sheetnames) == 4
+    communities = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert any("แม่แจ๋ม" in str(row[1]) for row in communities[1:])
+    assert not any("ลำปาง" not in str(row[3]) for row in communities[1:])  # province only
+    products = list(workbook.worksheets[3].iter_rows(values_only=True))
+    assert len(products) > 1
+
+
+def test_the_attendance_csv_is_utf8_with_a_bom_so_excel_reads_thai():
+    session = schedule(timedelta(hours=-3), title="อบรมบัญชีครัวเรือน")
+    record_attendance(demo_user("coordinator@civ.example"), session, new_walk_ins=["นางสมศรี ใจงาม"])
+
+    _name, content = built(ReportJob.Kind.ATTENDANCE_CSV, mou=lampang_mou().pk)
+
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[1][0] == "อบรมบัญชีครัวเรือน" and rows[1][3] == "นางสมศรี ใจงาม"

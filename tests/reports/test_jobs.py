@@ -1,0 +1,178 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from communities.models import Province
+from notifications.models import Kind, Notification
+from reports import services
+from reports.models import ReportJob
+from tests.notifications.helpers import demo_user, lampang_mou
+
+pytestmark = pytest.mark.django_db
+
+LAMPANG = "officer.lampang@civ.example"
+SARABURI = "officer.saraburi@civ.example"
+
+
+def finished_province_report(email=LAMPANG) -> ReportJob:
+    job = services.request_report(
+        demo_user(email), kind=ReportJob.Kind.PROVINCE_PDF, province=Province.objects.get(pk="52")
+    )
+    services.start_job(job.pk)
+    return services.finish_job(job.pk, "province-52.pdf", b"%PDF-1.7 test")
+
+
+def test_an_officer_asks_for_a_province_report_and_the_job_is_queued_after_commit(
+    client, django_capture_on_commit_callbacks
+):
+    client.force_login(demo_user(LAMPANG))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("report_list"), {"kind": "province_pdf", "province": "52"})
+
+    job = ReportJob.objects.get(requested_by__email=LAMPANG)
+    assert response.status_code == 302 and response.url == reverse("report_detail", args=[job.pk])
+    assert (job.kind, job.parameters, job.status) == ("province_pdf", {"province": "52"}, "queued")
+    assert len(callbacks) == 1  # run_report_job.delay(job.pk), only once committed
+
+
+def test_an_officer_cannot_ask_for_another_provinces_report(client):
+    officer = demo_user(SARABURI)
+    client.force_login(officer)
+
+    response = client.post(reverse("report_list"), {"kind": "province_pdf", "province": "52"})
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "province" in response.context["form"].errors
+    assert not ReportJob.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.request_report(
+            officer, kind=ReportJob.Kind.PROVINCE_PDF, province=Province.objects.get(pk="52")
+        )
+
+
+def test_the_province_report_needs_a_province(client):
+    client.force_login(demo_user(LAMPANG))
+
+    response = client.post(reverse("report_list"), {"kind": "province_pdf"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["province"]
+    assert not ReportJob.objects.exists()
+
+
+def test_a_coordinator_gets_the_attendance_of_their_mou_only():
+    coordinator = demo_user("coordinator@civ.example")
+    job = services.request_report(
+        coordinator, kind=ReportJob.Kind.ATTENDANCE_CSV, mou=lampang_mou()
+    )
+    assert job.parameters == {"mou": lampang_mou().pk}
+    with pytest.raises(PermissionDenied):
+        services.request_report(
+            coordinator,
+            kind=ReportJob.Kind.PROVINCE_PDF,
+            province=Province.objects.get(pk="52"),
+        )
+
+
+@pytest.mark.parametrize("name", ["report_detail", "report_status", "report_download"])
+def test_an_officer_of_another_province_gets_404_for_the_report(client, media, name):
+    job = finished_province_report()
+    client.force_login(demo_user(SARABURI))
+
+    assert client.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("email", [LAMPANG, "staff@civ.example"])
+def test_people_in_scope_download_the_finished_report(client, media, email):
+    job = finished_province_report()
+    client.force_login(demo_user(email))
+
+    response = client.get(reverse("report_download", args=[job.pk]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
+    assert "province-52.pdf" in response["Content-Disposition"]
+
+
+def test_a_report_still_running_cannot_be_downloaded_and_its_page_keeps_polling(client):
+    job = services.request_report(
+        demo_user(LAMPANG), kind=ReportJob.Kind.PROVINCE_PDF, province=Province.objects.get(pk="52")
+    )
+    services.start_job(job.pk)
+    services.record_progress(job.pk, 40)
+    client.force_login(demo_user(LAMPANG))
+
+    page = client.get(reverse("report_detail", args=[job.pk])).content.decode()
+
+    assert 'hx-trigger="every 2s"' in page and 'value="40"' in page
+    assert client.get(reverse("report_download", args=[job.pk])).status_code == 404
+
+
+def test_the_finished_job_page_stops_polling_and_links_the_download(client, media):
+    job = finished_province_report()
+    client.force_login(demo_user(LAMPANG))
+
+    block = client.get(reverse("report_status", args=[job.pk])).content.decode()
+
+    assert "hx-trigger" not in block
+    assert reverse("report_download", args=[job.pk]) in block
+
+
+def test_finishing_a_job_twice_keeps_one_file_and_one_ready_notification(media):
+    job = finished_province_report()
+    first_name = job.file.name
+
+    again = services.finish_job(job.pk, "province-52.pdf", b"%PDF-1.7 second run")
+
+    assert again.file.name == first_name
+    files = list((media / "reports" / str(job.pk)).iterdir())
+    assert [path.name for path in files] == ["province-52.pdf"]
+    assert files[0].read_bytes() == b"%PDF-1.7 test"
+    ready = Notification.objects.filter(kind=Kind.REPORT_READY, event_key=f"report:{job.pk}:ready")
+    assert ready.count() == 1 and ready.get().recipient.email == LAMPANG
+
+
+def test_a_job_restarted_after_its_worker_died_replaces_the_half_written_file(media):
+    job = services.request_report(
+        demo_user(LAMPANG), kind=ReportJob.Kind.PROVINCE_PDF, province=Province.objects.get(pk="52")
+    )
+    services.start_job(job.pk)
+    # The dead worker got as far as writing the file but not as far as committing.
+    leftover = media / "reports" / str(job.pk) / "province-52.pdf"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"half")
+
+    restarted = services.start_job(job.pk)
+    done = services.finish_job(job.pk, "province-52.pdf", b"%PDF-1.7 whole")
+
+    assert restarted.attempts == 2
+    assert [path.name for path in leftover.parent.iterdir()] == ["province-52.pdf"]
+    assert done.file.read() == b"%PDF-1.7 whole"
+
+
+def test_the_monthly_beat_queues_one_province_report_per_officer_and_province_once():
+    month = date(2026, 12, 1)
+
+    first = services.queue_monthly_province_reports(month)
+    second = services.queue_monthly_province_reports(month)
+
+    jobs = ReportJob.objects.filter(schedule_key__startswith="monthly:")
+    assert first == jobs.count() >= 3 and second == 0
+    lampang = jobs.get(requested_by__email=LAMPANG)
+    assert lampang.parameters == {"province": "52", "month": "2026-12"}
+
+
+def test_a_failed_job_records_a_readable_reason_and_is_not_run_again():
+    job = services.request_report(
+        demo_user(LAMPANG), kind=ReportJob.Kind.PROVINCE_PDF, province=Province.objects.get(pk="52")
+    )
+
+    services.fail_job(job.pk, "DoesNotExist: Province matching query does not exist.")
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "could not be built" in job.error and "Province matching" in job.error
+    assert services.start_job(job.pk) is None
