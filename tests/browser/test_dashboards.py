@@ -24,7 +24,7 @@ def sign_in(page, email):
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", demo_password())
     page.click("form [type=submit]:not(.lang-form *)")
-    page.wait_for_url(re.compile(r"/$"))
+    page.wait_for_url(re.compile(r"/dashboard/$"))
 
 
 @pytest.mark.parametrize(("email", "heading", "in_scope"), ROLES)
