@@ -1,5 +1,4 @@
 from datetime import timedelta
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
@@ -9,6 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from civportal.jobs import MAIL_ERRORS
+
 from .models import Invitation
 
 # A claim older than this is taken to belong to a worker that died before sending.
@@ -17,7 +18,7 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 
 @shared_task(
     acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    autoretry_for=MAIL_ERRORS,
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=8,

@@ -1,12 +1,12 @@
 from datetime import timedelta
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.utils import timezone
+
+from civportal.jobs import MAIL_ERRORS, periodic_task
 
 from . import reminders
 from .models import Notification, Preference
@@ -21,7 +21,7 @@ def wants_email(user, kind: str) -> bool:
 
 @shared_task(
     acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    autoretry_for=MAIL_ERRORS,
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=8,
@@ -63,41 +63,19 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     return sent
 
 
-# The periodic jobs retry only when the database or broker is briefly unreachable.
-TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
-
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+@periodic_task
 def send_session_reminders() -> int:
     """Every ~15 minutes: remind people of sessions starting within 24 h (once per session)."""
     return reminders.send_session_reminders()
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+@periodic_task
 def send_mou_expiry_warnings() -> int:
     """Daily: warn about active MOUs ending within 60 and 30 days (once per threshold)."""
     return reminders.send_mou_expiry_warnings()
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+@periodic_task
 def send_weekly_digests() -> int:
     """Weekly: one digest per person of the week's notifications (once per ISO week)."""
     return reminders.send_weekly_digests()

@@ -3,17 +3,16 @@ import time
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+
+from civportal.jobs import TRANSIENT_ERRORS, periodic_task
 
 from . import services
 from .documents import ReportError, build
 
 logger = logging.getLogger(__name__)
 
-# Retried with back-off: the database or broker briefly unreachable. Anything else is a
-# bug or bad data, and retrying would only fail again: it is recorded on the job instead.
-TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+# Only TRANSIENT_ERRORS are retried; anything else is recorded on the job instead.
 
 
 class ReportTask(Task):
@@ -28,7 +27,7 @@ class ReportTask(Task):
 @shared_task(
     base=ReportTask,
     acks_late=True,
-    autoretry_for=TRANSIENT,
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=5,
@@ -55,7 +54,7 @@ def run_report_job(job_id: int) -> str:
     return "done"
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@periodic_task
 def queue_monthly_province_reports() -> int:
     """On the 1st of each month: a province PDF for each officer and each of their provinces."""
     return services.queue_monthly_province_reports(timezone.localdate())

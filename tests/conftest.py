@@ -112,6 +112,9 @@ def celery_queue():
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path, celery_queue):
     worker = WorkerProcess(tmp_path, celery_queue).start()
+    # Start-up (imports, broker connection) can be slow on a loaded machine; the test's own
+    # waits should measure the job, not the start.
+    worker.wait_for(lambda: " ready." in worker.log_text(), timeout=180, what="the worker to start")
     yield worker
     worker.stop()
 

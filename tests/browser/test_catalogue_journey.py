@@ -8,8 +8,8 @@ import pytest
 from django.core.cache import cache
 from PIL import Image
 
-from communities.management.commands.seed_demo import demo_password
 from products.models import Product
+from tests.browser.helpers import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,19 +27,6 @@ def photos(tmp_path, settings):
         path.write_bytes(buffer.getvalue())
         paths.append(str(path))
     return paths
-
-
-def sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", demo_password())
-    page.click("form [type=submit]:not(.lang-form *)")
-    page.wait_for_url(re.compile(r"/dashboard/$"))
-
-
-def sign_out(page):
-    page.click(".user-menu button")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_member_lists_officer_publishes_buyer_enquires_member_reads(phone_page, photos):

@@ -1,11 +1,9 @@
 """Each demo role signs in through the real login page and sees its dashboard in Thai."""
 
-import re
-
 import pytest
 from django.utils import timezone
 
-from communities.management.commands.seed_demo import demo_password
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,14 +15,6 @@ ROLES = [
     ("leader.maejaem@civ.example", "แดชบอร์ดชุมชน", "กาแฟคั่วโอ่ง"),
     ("member.paentai@civ.example", "แดชบอร์ดชุมชน", "มะนาวผง"),
 ]
-
-
-def sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", demo_password())
-    page.click("form [type=submit]:not(.lang-form *)")
-    page.wait_for_url(re.compile(r"/dashboard/$"))
 
 
 @pytest.mark.parametrize(("email", "heading", "in_scope"), ROLES)

@@ -7,27 +7,14 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Invitation, User
-from communities.management.commands.seed_demo import demo_password
 from communities.models import Community
 from mentorship.models import MOU, MentoringArea, TrainingSession
+from tests.browser.helpers import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_MENTOR = "somsak.mentor@scg.example"
 NEW_PASSWORD = "kaffee-jar-roast-2569"
-
-
-def sign_in(page, email, password=None):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password or demo_password())
-    page.click("form [type=submit]:not(.lang-form *)")
-    page.wait_for_url(re.compile(r"/$"))
-
-
-def sign_out(page):
-    page.click(".user-menu button")
-    page.wait_for_load_state()
 
 
 def submit(page):

@@ -5,23 +5,14 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from django.urls import reverse
 
-from communities.management.commands.seed_demo import demo_password
 from communities.models import Community, Subdistrict
+from tests.browser.helpers import sign_in
 from tests.communities.helpers import png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SUBMIT = "main form button[type=submit]"
-
-
-def sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", demo_password())
-    page.click("form [type=submit]:not(.lang-form *)")
-    page.wait_for_url(lambda url: urlparse(url).path == reverse("dashboard"))
 
 
 def test_nakhon_officer_registers_visits_and_moves_a_community_saraburi_gets_404(

@@ -1,11 +1,8 @@
 """The communities map stays usable when no tile can load: markers drawn, list beside it."""
 
-from urllib.parse import urlparse
-
 import pytest
-from django.urls import reverse
 
-from communities.management.commands.seed_demo import demo_password
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,11 +11,7 @@ def test_map_draws_markers_and_says_so_when_tiles_fail(page, settings):
     # Nothing listens on port 9: every tile request fails, as on an office network
     # that blocks the tile server.
     settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", "officer.lampang@civ.example")
-    page.fill("input[name=password]", demo_password())
-    page.click("form [type=submit]:not(.lang-form *)")
-    page.wait_for_url(lambda url: urlparse(url).path == reverse("dashboard"))
+    sign_in(page, "officer.lampang@civ.example")
 
     page.goto("/communities/map/")
 

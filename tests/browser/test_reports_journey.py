@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.test_dashboards import sign_in
+from tests.browser.helpers import sign_in
 from tests.conftest import WorkerProcess
 
 pytestmark = [

@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from communities.management.commands.seed_demo import demo_password
 from communities.models import Community, Indicator, ProgressVisit, Stage, VisitPhoto
@@ -179,12 +180,11 @@ def test_a_bad_photo_is_refused_clearly_and_the_visit_form_is_kept(client, uploa
     community = register_many(officer(), 1)[0]
     _login(client)
 
-    with translation.override("en"):
-        response = client.post(
-            reverse("visit_create", args=[community.pk]),
-            _visit_data(photos=[upload()]),
-            HTTP_ACCEPT_LANGUAGE="en",
-        )
+    # Pages are Thai whatever the browser asks; English is chosen with the switch's cookie.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        reverse("visit_create", args=[community.pk]), _visit_data(photos=[upload()])
+    )
 
     assert response.status_code == 200
     form = response.context["form"]

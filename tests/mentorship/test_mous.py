@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -57,6 +58,7 @@ def test_a_file_that_is_not_a_readable_pdf_is_refused_with_a_clear_message(
     client, mou, content, words
 ):
     client.force_login(person("coordinator@civ.example"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch's choice
     upload = SimpleUploadedFile("mou.pdf", content, content_type="application/pdf")
     response = client.post(reverse("mou_pdf_upload", args=[mou.pk]), {"signed_pdf": upload})
     assert response.status_code == 200

@@ -1,7 +1,8 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from accounts.models import Role
 from mentorship.services import cancel_session
@@ -144,6 +145,12 @@ def test_the_weekly_digest_sums_up_the_week_once_and_leaves_out_kinds_the_person
     assert send_weekly_digests() == 0
 
     digest = Notification.objects.get(recipient=officer, kind=Kind.WEEKLY_DIGEST)
-    assert "2 notifications" in digest.title
+    with translation.override(officer.preferred_language):
+        title = ngettext(
+            "Your week on CIV Portal: %(total)s notification",
+            "Your week on CIV Portal: %(total)s notifications",
+            2,
+        ) % {"total": 2}
+    assert digest.title == title
     assert "one" in digest.body and "two" in digest.body
     assert "visit" not in digest.body

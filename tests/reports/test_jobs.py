@@ -3,6 +3,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from communities.models import Province
 from notifications.models import Kind, Notification
@@ -174,5 +176,11 @@ def test_a_failed_job_records_a_readable_reason_and_is_not_run_again():
 
     job.refresh_from_db()
     assert job.status == "failed"
-    assert "could not be built" in job.error and "Province matching" in job.error
+    reason = "DoesNotExist: Province matching query does not exist."
+    with translation.override("th"):  # recorded in the portal's language
+        expected = gettext(
+            "The report could not be built: %(reason)s. Ask for it again; if it fails "
+            "again, tell programme staff."
+        ) % {"reason": reason}
+    assert job.error == expected
     assert services.start_job(job.pk) is None
