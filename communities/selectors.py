@@ -24,6 +24,7 @@ from .models import (
     ReadinessAssessment,
     Stage,
     Subdistrict,
+    VisitPhoto,
 )
 
 STALE_AFTER_DAYS = 90
@@ -361,3 +362,10 @@ def map_markers(queryset: QuerySet[Community]) -> list[dict]:
         }
         for c in queryset.filter(latitude__isnull=False, longitude__isnull=False)
     ]
+
+
+def get_visit_photo_for(user, pk) -> VisitPhoto:
+    """A visit's photo, for those who may see its community (404 otherwise)."""
+    return get_in_scope_or_404(
+        VisitPhoto.objects.filter(visit__community__in=communities_for(user).values("pk")), pk=pk
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.community_detail, name="community_detail"),
     path("<int:pk>/edit/", views.community_edit, name="community_edit"),
     path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
+    path("visit-photos/<int:pk>/", views.visit_photo, name="visit_photo"),
     path("<int:pk>/stage/", views.stage_move, name="stage_move"),
     path("<int:pk>/indicators/", views.indicator_targets, name="indicator_targets"),
     path("<int:pk>/history/", views.community_history_view, name="community_history"),

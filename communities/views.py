@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from .selectors import (
     community_timeline,
     districts_of,
     get_community_for,
+    get_visit_photo_for,
     indicator_trends,
     map_markers,
     provinces_for,
@@ -158,6 +159,13 @@ def community_edit(request, pk):
         "communities/form.html",
         {"form": form, "community": community, "map": map_settings()},
     )
+
+
+@login_required
+def visit_photo(request, pk):
+    """A visit photo, only for those who may see its community (never a public file URL)."""
+    photo = get_visit_photo_for(request.user, pk)
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
 
 
 @login_required

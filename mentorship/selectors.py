@@ -11,7 +11,7 @@ from accounts.models import Role, User
 from civportal.access import get_in_scope_or_404
 from communities.models import Community
 
-from .models import MOU, Attendance, TrainingSession
+from .models import MOU, Attendance, SessionMaterial, TrainingSession
 
 
 def mou_scope(user) -> Q | None:
@@ -140,3 +140,10 @@ def session_members(session: TrainingSession) -> QuerySet[User]:
         role__in=[Role.LEADER, Role.MEMBER],
         is_active=True,
     ).order_by("full_name")
+
+
+def get_material_for(user, pk) -> SessionMaterial:
+    """A session's material, for those who may see the session (404 otherwise)."""
+    return get_in_scope_or_404(
+        SessionMaterial.objects.filter(session__in=sessions_for(user).values("pk")), pk=pk
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
     path("sessions/<int:pk>/feedback/", views.session_feedback, name="session_feedback"),
     path("sessions/<int:pk>/materials/", views.session_material, name="session_material"),
+    path("materials/<int:pk>/", views.session_material_file, name="session_material_file"),
     path("sessions/<int:pk>/session.ics", views.session_ics, name="session_ics"),
     path("feed/", views.feed_settings, name="calendar_feed_settings"),
     path("feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

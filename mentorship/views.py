@@ -48,6 +48,7 @@ from .permissions import (
 from .selectors import (
     attendance_register,
     delivery_by,
+    get_material_for,
     get_mou_for,
     get_session_for,
     mous_for,
@@ -227,6 +228,15 @@ def mou_pdf(request, pk):
     return FileResponse(
         mou.signed_pdf.open("rb"), content_type="application/pdf", filename=f"mou-{mou.pk}.pdf"
     )
+
+
+@login_required
+def session_material_file(request, pk):
+    """A session's uploaded material, only for those who may see the session."""
+    material = get_material_for(request.user, pk)
+    if not material.file:
+        raise Http404
+    return FileResponse(material.file.open("rb"), as_attachment=True)
 
 
 @login_required

@@ -211,7 +211,8 @@ def test_a_visit_with_a_photo_and_two_values_appears_on_the_community_page(clien
     photo = VisitPhoto.objects.get(visit=visit)
     assert max(photo.image.width, photo.image.height) == 2000
     page = client.get(reverse("community_detail", args=[community.pk])).content.decode()
-    assert "ติดตามการพัฒนาบรรจุภัณฑ์" in page and photo.image.url in page
+    photo_url = reverse("visit_photo", args=[photo.pk])  # never a public /media/ address
+    assert "ติดตามการพัฒนาบรรจุภัณฑ์" in page and photo_url in page
     assert "<polyline" not in page and "<circle" in page  # one point per indicator so far
 
 
