@@ -14,8 +14,8 @@ from django.views.static import serve
 from accounts.models import Role
 from communities.models import Stage
 from communities.selectors import communities_for, officer_dashboard, recent_visits_for
-from mentorship.selectors import mous_for, sessions_for
-from products.selectors import enquiries_for, products_for
+from mentorship.selectors import expiring_mous_for, mous_for, sessions_for
+from products.selectors import enquiries_for, listings_to_review_for, products_for
 
 
 def _broker_answers() -> bool:
@@ -83,6 +83,9 @@ def dashboard(request):
         "products": products_for(user).order_by("status", "name_th")[:30],
         "enquiries": enquiries_for(user).filter(status="new")[:10],
         "visits": recent_visits_for(user, limit=5),
+        # What needs this person now (empty outside the roles that act on them).
+        "to_review": listings_to_review_for(user)[:10],
+        "expiring_mous": expiring_mous_for(user)[:10],
     }
     role = Role.STAFF if user.is_programme_staff else user.role
     if role == Role.OFFICER:

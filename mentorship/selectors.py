@@ -1,7 +1,7 @@
 """Reads of MOUs and training sessions, scoped "for this user"."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -147,3 +147,17 @@ def get_material_for(user, pk) -> SessionMaterial:
     return get_in_scope_or_404(
         SessionMaterial.objects.filter(session__in=sessions_for(user).values("pk")), pk=pk
     )
+
+
+def mous_ending_within(days: int, today=None, queryset=None) -> QuerySet[MOU]:
+    """Active MOUs whose term ends between today and ``days`` from now, soonest first."""
+    today = today or timezone.localdate()
+    queryset = MOU.objects.all() if queryset is None else queryset
+    return queryset.filter(
+        status=MOU.Status.ACTIVE, ends_on__gte=today, ends_on__lte=today + timedelta(days=days)
+    ).order_by("ends_on")
+
+
+def expiring_mous_for(user, days: int = 60) -> QuerySet[MOU]:
+    """What needs this person now: MOUs in their scope that end within ``days``."""
+    return mous_ending_within(days, queryset=mous_for(user))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from mentorship.models import MOU, TrainingSession
+from mentorship.selectors import mous_ending_within
 
 from .models import Kind, Notification, Preference
 from .services import notify
@@ -90,11 +91,9 @@ def send_mou_expiry_warnings(today=None) -> int:
     left gets the 30-day warning, not a late 60-day one as well.
     """
     today = today or timezone.localdate()
-    mous = MOU.objects.filter(
-        status=MOU.Status.ACTIVE,
-        ends_on__gte=today,
-        ends_on__lte=today + timedelta(days=max(EXPIRY_THRESHOLDS)),
-    ).select_related("government_office", "company")
+    mous = mous_ending_within(max(EXPIRY_THRESHOLDS), today).select_related(
+        "government_office", "company"
+    )
     created = 0
     for mou in mous:
         days_left = (mou.ends_on - today).days
