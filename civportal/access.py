@@ -16,3 +16,15 @@ def require(allowed: bool) -> None:
     """Raise 403 when a user who may see an object tries to do what they may not."""
     if not allowed:
         raise PermissionDenied
+
+
+def within_scope(queryset, scope):
+    """Filter by a scope ``Q`` (``None`` means everything), each row once.
+
+    Scopes join through MOUs and assignments, so a plain filter could repeat a row;
+    filtering on a primary-key subquery keeps each row once and leaves the caller's
+    select_related and ordering intact.
+    """
+    if scope is None:
+        return queryset
+    return queryset.filter(pk__in=queryset.model.objects.filter(scope).values("pk"))

@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role
-from civportal.access import get_in_scope_or_404
+from civportal.access import get_in_scope_or_404, within_scope
 from civportal.templatetags.thaidate import format_date
 
 from . import charts
@@ -51,11 +51,7 @@ def community_scope(user) -> Q | None:
 
 def communities_for(user) -> QuerySet[Community]:
     queryset = Community.objects.select_related("province", "subdistrict__district")
-    scope = community_scope(user)
-    if scope is None:
-        return queryset
-    # A community can match through several MOUs/assignments: keep each once.
-    return queryset.filter(pk__in=Community.objects.filter(scope).values("pk"))
+    return within_scope(queryset, community_scope(user))
 
 
 def get_community_for(user, pk) -> Community:

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
-from civportal.access import get_in_scope_or_404
+from civportal.access import get_in_scope_or_404, within_scope
 from communities.models import Community
 
 from .models import MOU, Attendance, SessionMaterial, TrainingSession
@@ -36,10 +36,7 @@ def mou_scope(user) -> Q | None:
 
 def mous_for(user) -> QuerySet[MOU]:
     queryset = MOU.objects.select_related("government_office", "company")
-    scope = mou_scope(user)
-    if scope is None:
-        return queryset
-    return queryset.filter(pk__in=MOU.objects.filter(scope).values("pk"))
+    return within_scope(queryset, mou_scope(user))
 
 
 def get_mou_for(user, pk) -> MOU:
@@ -58,7 +55,7 @@ def sessions_for(user) -> QuerySet[TrainingSession]:
         visible = Q(communities=user.community_id)
     else:
         visible = Q(mou__in=mous_for(user).values("pk"))
-    return queryset.filter(pk__in=TrainingSession.objects.filter(visible).values("pk"))
+    return within_scope(queryset, visible)
 
 
 def get_session_for(user, pk) -> TrainingSession:
