@@ -1,6 +1,6 @@
 """The dashboard answers "what needs me now" from the person's own scope."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from communities.management.commands.seed_demo import demo_password
-from mentorship.models import MOU
-from mentorship.services import update_mou
+from mentorship.models import MOU, MentoringArea
+from mentorship.services import schedule_session, update_mou
 from products.models import Product
 from products.services import submit_product
 
@@ -64,3 +64,23 @@ def test_an_mou_ending_later_than_60_days_is_not_listed(client):
     )
     response = dashboard_for(client, "officer.lampang@civ.example")
     assert list(response.context["expiring_mous"]) == []
+
+
+def test_a_session_this_week_links_to_its_page(client):
+    mentor = User.objects.get(email="mentor@civ.example")
+    mae_jaem = mentor.assignments.get().community
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    starts = timezone.make_aware(datetime.combine(tomorrow, time(10, 0)))
+    session = schedule_session(
+        mentor,
+        MOU.objects.get(status=MOU.Status.ACTIVE),
+        area=MentoringArea.objects.get(code="online_marketing"),
+        title="ขายของออนไลน์",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        communities=[mae_jaem],
+        mentors=[mentor],
+        online_url="https://meet.example/civ",
+    )
+    response = dashboard_for(client, "mentor@civ.example")
+    assert reverse("session_detail", args=[session.pk]) in response.text
