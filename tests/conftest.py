@@ -1,3 +1,5 @@
+import email
+import email.policy
 import os
 import subprocess
 import sys
@@ -72,6 +74,21 @@ class WorkerProcess:
             stderr=subprocess.STDOUT,
         )
         return self
+
+    def sent_messages(self) -> list:
+        """Every e-mail the worker sent, parsed.
+
+        Django's file backend appends to one file per connection object, named by time and
+        ``id()``; two connections in the same second can share a file, so each file may
+        hold several messages, each followed by a line of 79 dashes.
+        """
+        separator = b"\n" + b"-" * 79 + b"\n"
+        messages = []
+        for path in sorted(self.mail_dir.iterdir()):
+            for chunk in path.read_bytes().split(separator):
+                if chunk.strip():
+                    messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
+        return messages
 
     def log_text(self) -> str:
         return self.log_path.read_text()
