@@ -139,6 +139,12 @@ def session_members(session: TrainingSession) -> QuerySet[User]:
     ).order_by("full_name")
 
 
+def session_audience(session: TrainingSession) -> list[User]:
+    """Who hears about a session (scheduled, changed, cancelled, reminder): its mentors and
+    the members and leaders of every community it covers."""
+    return [*session.mentors.filter(is_active=True), *session_members(session)]
+
+
 def get_material_for(user, pk) -> SessionMaterial:
     """A session's material, for those who may see the session (404 otherwise)."""
     return get_in_scope_or_404(

@@ -37,7 +37,7 @@ from .permissions import (
     can_schedule_session,
     can_sign_mou,
 )
-from .selectors import session_members
+from .selectors import session_audience, session_members
 from .validators import validate_signed_pdf
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -272,14 +272,9 @@ def _book(session: TrainingSession, mentors, communities) -> None:
         raise _clash_error(session, mentors, communities) from exc
 
 
-def _session_audience(session: TrainingSession) -> list:
-    """The session's mentors and the members of every community it covers."""
-    return [*session.mentors.filter(is_active=True), *session_members(session)]
-
-
 def _notify_session(session: TrainingSession, kind: Kind, template: str) -> None:
     notify(
-        _session_audience(session),
+        session_audience(session),
         kind=kind,
         event_key=f"session:{session.pk}:rev{session.revision}",
         template=f"notifications/{template}",

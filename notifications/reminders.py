@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from mentorship.models import MOU, TrainingSession
-from mentorship.selectors import mous_ending_within
+from mentorship.selectors import mous_ending_within, session_audience
 
 from .models import Kind, Notification, Preference
 from .services import notify
@@ -28,37 +28,19 @@ def session_reminder_key(session: TrainingSession) -> str:
     return f"session:{session.pk}:reminder:{session.starts_at.isoformat()}"
 
 
-def session_recipients(session: TrainingSession) -> list[User]:
-    """The booked mentors and the members and leaders of the booked communities.
-
-    The same audience as mentorship's scheduling notices (``_session_audience``),
-    read here from the prefetched bookings so a batch of sessions costs few queries.
-    """
-    mentors = [booking.mentor for booking in session.sessionmentor_set.all() if booking.active]
-    communities = [booking.community_id for booking in session.sessioncommunity_set.all()]
-    members = User.objects.filter(
-        community__in=communities, role__in=[Role.LEADER, Role.MEMBER], is_active=True
-    )
-    return [*mentors, *members]
-
-
 def send_session_reminders(now=None) -> int:
     """Remind everyone of sessions starting within the next 24 hours; returns rows created."""
     now = now or timezone.now()
-    sessions = (
-        TrainingSession.objects.filter(
-            starts_at__gt=now,
-            starts_at__lte=now + REMINDER_LEAD,
-            status__in=[TrainingSession.Status.PLANNED, TrainingSession.Status.CONFIRMED],
-        )
-        .select_related("mou")
-        .prefetch_related("sessionmentor_set__mentor", "sessioncommunity_set")
-    )
+    sessions = TrainingSession.objects.filter(
+        starts_at__gt=now,
+        starts_at__lte=now + REMINDER_LEAD,
+        status__in=[TrainingSession.Status.PLANNED, TrainingSession.Status.CONFIRMED],
+    ).select_related("mou")
     created = 0
     for session in sessions:
         created += len(
             notify(
-                session_recipients(session),
+                session_audience(session),
                 kind=Kind.SESSION_REMINDER,
                 event_key=session_reminder_key(session),
                 template="notifications/session_reminder",
