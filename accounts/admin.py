@@ -30,10 +30,10 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "role", "invited_by", "created_at", "email_sent_at", "accepted_at"]
+    list_display = ["email", "role", "invited_by", "created_at", "accepted_at"]
     list_filter = ["role"]
     search_fields = ["email"]
-    readonly_fields = ["token", "invited_by", "email_sent_at", "accepted_at", "accepted_user"]
+    readonly_fields = ["token", "invited_by", "accepted_at", "accepted_user"]
 
     def has_add_permission(self, request):
         # Invitations come from accounts.services.invite_user: it checks scope, queues the e-mail.

@@ -159,10 +159,7 @@ class Invitation(models.Model):
     accepted_user = models.OneToOneField(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation"
     )
-    # The welcome e-mail is claimed before sending and marked after, so a task
-    # that runs twice sends it once (see accounts.tasks.send_invitation_email).
-    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True, editable=False)
+    # The welcome e-mail is an outbox delivery ("invitation:<id>", accounts.services).
 
     class Meta:
         verbose_name = _("invitation")

@@ -1,10 +1,14 @@
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from civportal.jobs import enqueue_on_commit
+from outbox.models import Channel, Delivery
+from outbox.services import record_deliveries
 
 from .models import COMMUNITY_ROLES, COMPANY_ROLES, Invitation, Role, User
 from .permissions import can_invite
@@ -14,7 +18,7 @@ from .permissions import can_invite
 def invite_user(
     actor, *, email, role, full_name="", organisation=None, community=None, provinces=()
 ) -> Invitation:
-    """Invite someone into a role with its scope; the welcome e-mail is queued after commit."""
+    """Invite someone into a role with its scope; the welcome e-mail goes through the outbox."""
     email = email.strip().lower()
     if not can_invite(actor, role, organisation=organisation, community=community):
         raise PermissionDenied
@@ -38,10 +42,24 @@ def invite_user(
     )
     if provinces:
         invitation.provinces.set(provinces)
-    from .tasks import send_invitation_email
-
-    enqueue_on_commit(send_invitation_email, invitation.pk)
+    record_deliveries([invitation_email(invitation)])
     return invitation
+
+
+def invitation_email(invitation: Invitation) -> Delivery:
+    """The welcome e-mail with the one-time link, in Thai (the invitee has no settings yet)."""
+    link = settings.CIV_SITE_URL.rstrip("/") + reverse("accept_invitation", args=[invitation.token])
+    context = {"invitation": invitation, "link": link}
+    with translation.override("th"):
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation_message.txt", context)
+    return Delivery(
+        channel=Channel.EMAIL,
+        key=f"invitation:{invitation.pk}",
+        to=invitation.email,
+        subject=subject[:300],
+        body=body,
+    )
 
 
 @transaction.atomic(durable=True)

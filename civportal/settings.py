@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "products",
     "notifications",
     "reports",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -137,10 +138,16 @@ CELERY_TIMEZONE = "Asia/Bangkok"
 # A task that is not acknowledged within this window is handed to another worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    # A hung Redis must cost a web request about a second, never a whole worker.
+    "socket_timeout": float(env("REDIS_TIMEOUT", "1")) * 5,
+    "socket_connect_timeout": float(env("REDIS_TIMEOUT", "1")),
     # Workers look for such abandoned jobs every interval × throttle seconds (kombu: 10 × 10).
     "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
     "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = float(env("REDIS_TIMEOUT", "1"))
+# Keep reconnecting after an outage rather than giving up (the default stops after 100 tries).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # Never eager: jobs always go through the broker, in tests too.
 CELERY_TASK_ALWAYS_EAGER = False
 # Periodic jobs look at the data as it is when they run (not when they were due) and
@@ -162,17 +169,53 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.queue_monthly_province_reports",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
+    # The outbox sweepers: whatever the broker lost or never got is enqueued again.
+    "sweep-deliveries": {
+        "task": "outbox.tasks.sweep_deliveries",
+        "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60")),
+    },
+    "sweep-report-jobs": {
+        "task": "reports.tasks.sweep_report_jobs",
+        "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60")),
+    },
 }
+# --- Outbox: e-mail (and later LINE) deliveries, report job leases ------------------
+# A delivery or job still waiting this long after it was handed to the broker is handed
+# over again by the sweepers.
+OUTBOX_REDISPATCH_SECONDS = int(env("OUTBOX_REDISPATCH_SECONDS", "120"))
+# Deliveries are sent in chunks (one mail connection each); a chunk is claimed for this long.
+DELIVERY_CHUNK = int(env("DELIVERY_CHUNK", "100"))
+DELIVERY_CLAIM_SECONDS = int(env("DELIVERY_CLAIM_SECONDS", "300"))
+# Retries back off 1, 2, 4 ... minutes up to an hour; after this many attempts (about a
+# day) a delivery is marked undelivered and listed for programme staff to send again.
+DELIVERY_RETRY_SECONDS = int(env("DELIVERY_RETRY_SECONDS", "60"))
+DELIVERY_RETRY_MAX_SECONDS = int(env("DELIVERY_RETRY_MAX_SECONDS", "3600"))
+DELIVERY_MAX_ATTEMPTS = int(env("DELIVERY_MAX_ATTEMPTS", "30"))
+# A running report holds a lease its worker renews every third of it; a job whose lease
+# ran out (its worker died) is started again by the sweeper.
+REPORT_LEASE_SECONDS = int(env("REPORT_LEASE_SECONDS", "90"))
+# Jobs queued or running longer than this are shown as delayed and programme staff told.
+REPORT_QUEUED_TOO_LONG_SECONDS = int(env("REPORT_QUEUED_TOO_LONG_SECONDS", "600"))
+REPORT_RUNNING_TOO_LONG_SECONDS = int(env("REPORT_RUNNING_TOO_LONG_SECONDS", "1800"))
 # Seconds a report job waits at each progress step: 0 always, except in the test that
 # kills a worker mid-run and needs the job to still be running.
 REPORT_STEP_DELAY = float(env("REPORT_STEP_DELAY", "0"))
 
+# Redis with short timeouts; while it is down or hung, the same operations go to a table
+# in PostgreSQL (civportal/cache.py), so sign-in and its rate limits keep working.
+REDIS_TIMEOUT = float(env("REDIS_TIMEOUT", "1"))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "civportal.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL.replace("redis+socket://", "unix://"),
         "KEY_PREFIX": "civ",
-    }
+        "OPTIONS": {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT},
+    },
+    "fallback": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "civ_cache_fallback",
+        "KEY_PREFIX": "civ",
+    },
 }
 
 # --- Accounts ------------------------------------------------------------
@@ -217,7 +260,8 @@ if PRODUCTION or env("EMAIL_HOST"):
                 "username": env("EMAIL_HOST_USER", ""),
                 "password": env("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": 30,
+                # Workers only: a mail server that hangs releases the chunk for a retry.
+                "timeout": int(env("EMAIL_TIMEOUT", "20")),
             },
         }
     }

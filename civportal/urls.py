@@ -20,6 +20,7 @@ urlpatterns = [
     path("products/", include("products.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("outbox/", include("outbox.urls")),
     # The public site (home, catalogue, communities, sitemap) answers at the root.
     path("", include("products.public_urls")),
 ]

@@ -5,11 +5,11 @@ from .models import Notification, Preference
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "kind", "title", "created_at", "read_at", "emailed_at"]
+    list_display = ["recipient", "kind", "title", "created_at", "read_at"]
     list_filter = ["kind"]
     list_select_related = ["recipient"]
     search_fields = ["recipient__email", "title", "event_key"]
-    readonly_fields = ["event_key", "email_claimed_at", "emailed_at", "created_at"]
+    readonly_fields = ["event_key", "created_at"]
 
 
 @admin.register(Preference)

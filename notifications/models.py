@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     PROGRESS_LOGGED = "progress_logged", _("Progress visit logged")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
     REPORT_READY = "report_ready", _("Report ready")
+    REPORT_DELAYED = "report_delayed", _("Report delayed")
 
 
 class Notification(models.Model):
@@ -33,9 +34,7 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    # Claimed before the e-mail is sent and marked after (see notifications.tasks).
-    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    # Its e-mail, if any, is an outbox delivery (outbox.models.Delivery, "notification:<id>").
 
     class Meta:
         verbose_name = _("notification")

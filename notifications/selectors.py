@@ -33,3 +33,14 @@ def preferences_for(user) -> list[dict]:
             }
         )
     return rows
+
+
+def emailed_recipients(users, kind: str) -> set[int]:
+    """Ids of the users who get e-mail for this kind: an address and e-mail not switched off."""
+    users = [user for user in users if user.email]
+    declined = set(
+        Preference.objects.filter(
+            user_id__in=[user.pk for user in users], kind=kind, email=False
+        ).values_list("user_id", flat=True)
+    )
+    return {user.pk for user in users if user.pk not in declined}

@@ -1,4 +1,4 @@
-"""Notifications: one in-app message per (recipient, kind, event), e-mail after commit.
+"""Notifications: one in-app message per (recipient, kind, event), e-mail through the outbox.
 
 Feature code calls ``notify`` inside its own transaction; the database's unique
 constraint makes a repeated or retried call a no-op for recipients already told.
@@ -6,13 +6,16 @@ constraint makes a repeated or retried call a no-op for recipients already told.
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from civportal.jobs import enqueue_on_commit
+from outbox.models import Channel, Delivery
+from outbox.services import record_deliveries
 
 from .models import Kind, Notification, Preference
+from .selectors import emailed_recipients
 
 
 def render_message(template: str, context: dict, language: str) -> tuple[str, str]:
@@ -23,14 +26,29 @@ def render_message(template: str, context: dict, language: str) -> tuple[str, st
     return title, body
 
 
+def email_for(notification: Notification) -> Delivery:
+    """The e-mail that carries an in-app notification: its title, body and a link back."""
+    link = settings.CIV_SITE_URL.rstrip("/") + notification.url if notification.url else ""
+    return Delivery(
+        channel=Channel.EMAIL,
+        key=f"notification:{notification.pk}",
+        notification=notification,
+        recipient_id=notification.recipient_id,
+        to=notification.recipient.email,
+        subject=f"[CIV Portal] {notification.title}"[:300],
+        body=f"{notification.body}\n\n{link}".strip(),
+    )
+
+
 @transaction.atomic
 def notify(
     recipients: Iterable, *, kind: Kind, event_key: str, template: str, context: dict, url: str = ""
 ) -> list[int]:
     """Tell each recipient about one event, once; returns the ids of the new notifications.
 
-    The message is rendered in each recipient's own language. E-mails (where the
-    recipient's preferences allow) are queued only after the transaction commits.
+    The message is rendered in each recipient's own language. The e-mails (where the
+    recipient's preferences allow) are recorded as outbox deliveries in this same
+    transaction and handed to the workers after it commits.
     """
     recipients = {user.pk: user for user in recipients if user is not None and user.is_active}
     if not recipients:
@@ -63,17 +81,12 @@ def notify(
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     created = list(
         Notification.objects.filter(
-            recipient_id__in=[row.recipient_id for row in rows],
-            kind=kind,
-            event_key=event_key,
-            emailed_at__isnull=True,
-        ).values_list("pk", flat=True)
+            recipient_id__in=[row.recipient_id for row in rows], kind=kind, event_key=event_key
+        ).select_related("recipient")
     )
-    if created:
-        from .tasks import send_notification_emails
-
-        enqueue_on_commit(send_notification_emails, created)
-    return created
+    by_email = emailed_recipients([n.recipient for n in created], kind)
+    record_deliveries([email_for(n) for n in created if n.recipient_id in by_email])
+    return [notification.pk for notification in created]
 
 
 def unread_count(user) -> int:

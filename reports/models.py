@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,6 +41,13 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # While running, the worker renews this lease; a lease that ran out means the worker
+    # died, and the sweeper hands the job to another (reports.services.sweep_jobs).
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the job was last handed to the broker (the sweeper hands over again if lost).
+    dispatched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When programme staff were told the job is taking too long (once per job).
+    delay_reported_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("report job")
@@ -60,3 +68,15 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_delayed(self) -> bool:
+        """Queued or running for longer than a job of this portal normally takes."""
+        now = timezone.now()
+        if self.status == self.Status.QUEUED:
+            limit = settings.REPORT_QUEUED_TOO_LONG_SECONDS
+            return (now - self.created_at).total_seconds() > limit
+        if self.status == self.Status.RUNNING and self.started_at:
+            limit = settings.REPORT_RUNNING_TOO_LONG_SECONDS
+            return (now - self.started_at).total_seconds() > limit
+        return False

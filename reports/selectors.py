@@ -45,3 +45,11 @@ def report_provinces_for(user) -> QuerySet[Province]:
     if user.is_authenticated and user.role == Role.OFFICER:
         return user.provinces.all()
     return Province.objects.none()
+
+
+def delayed_reports_for(user) -> QuerySet[ReportJob]:
+    """Jobs in scope still waiting after programme staff were told they take too long."""
+    return reports_for(user).filter(
+        delay_reported_at__isnull=False,
+        status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING],
+    )

@@ -5,17 +5,21 @@ under a row lock, so a second delivery of the same job (a worker killed mid-run,
 duplicate message) ends with one file and one "done".
 """
 
-from datetime import date
+import threading
+from datetime import date, timedelta
+from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from civportal.jobs import enqueue_on_commit
+from civportal.jobs import dispatch, dispatch_on_commit
 from communities.models import Province
 from mentorship.selectors import mous_for
 from notifications.models import Kind as NotificationKind
@@ -27,10 +31,16 @@ from .permissions import can_report_on_province, kinds_for
 Status = ReportJob.Status
 
 
-def _queue(job: ReportJob) -> None:
-    from .tasks import run_report_job
+RUN_TASK = "reports.tasks.run_report_job"
 
-    enqueue_on_commit(run_report_job, job.pk)
+
+def _queue(job: ReportJob) -> None:
+    """Hand the job to the workers after commit; the sweeper covers a broker outage."""
+    dispatch_on_commit(RUN_TASK, job.pk, on_handed=partial(_handed, job.pk))
+
+
+def _handed(job_id: int) -> None:
+    ReportJob.objects.filter(pk=job_id).update(dispatched_at=timezone.now())
 
 
 @transaction.atomic
@@ -87,23 +97,83 @@ def queue_monthly_province_reports(month: date) -> int:
     return created
 
 
-def start_job(job_id: int) -> ReportJob | None:
-    """Claim a job for this worker; None when there is nothing (left) to do.
+def _lease_end():
+    return timezone.now() + timedelta(seconds=settings.REPORT_LEASE_SECONDS)
 
-    A job found "running" was started by a worker that died before acknowledging it
-    (that is the only way the broker hands it out again), so it is started over.
+
+def start_job(job_id: int) -> ReportJob | None:
+    """Claim a job for this worker; None when there is nothing (left) for it to do.
+
+    A job that is running under a live lease belongs to a worker that is alive: it is
+    left alone, so a duplicate message never runs a long job twice. A running job whose
+    lease ran out was started by a worker that died; it is started over. The attempt
+    number is the worker's claim: only the holder of the latest attempt may finish it.
     """
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status in (Status.DONE, Status.FAILED):
             return None
+        now = timezone.now()
+        if job.status == Status.RUNNING and job.lease_expires_at and job.lease_expires_at > now:
+            return None
         job.status = Status.RUNNING
         job.attempts += 1
         job.progress = 0
         job.error = ""
-        job.started_at = timezone.now()
-        job.save(update_fields=["status", "attempts", "progress", "error", "started_at"])
+        job.started_at = now
+        job.lease_expires_at = _lease_end()
+        job.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "progress",
+                "error",
+                "started_at",
+                "lease_expires_at",
+            ]
+        )
     return job
+
+
+def renew_lease(job_id: int, attempt: int) -> bool:
+    """Extend this worker's lease; False when the job is no longer this worker's."""
+    return bool(
+        ReportJob.objects.filter(pk=job_id, status=Status.RUNNING, attempts=attempt).update(
+            lease_expires_at=_lease_end()
+        )
+    )
+
+
+class Lease:
+    """Renews a running job's lease from a background thread while the worker builds it."""
+
+    def __init__(self, job_id: int, attempt: int):
+        self.job_id, self.attempt = job_id, attempt
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew, daemon=True)
+
+    def _renew(self):
+        try:
+            while not self._stop.wait(settings.REPORT_LEASE_SECONDS / 3):
+                if not renew_lease(self.job_id, self.attempt):
+                    return
+        finally:
+            connection.close()  # the thread's own database connection
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join()
+
+
+def release_job(job_id: int, attempt: int) -> None:
+    """A worker gave up on its attempt (an error it will retry): queue the job again."""
+    ReportJob.objects.filter(pk=job_id, status=Status.RUNNING, attempts=attempt).update(
+        status=Status.QUEUED, lease_expires_at=None, progress=0
+    )
 
 
 def record_progress(job_id: int, percent: int) -> None:
@@ -112,15 +182,19 @@ def record_progress(job_id: int, percent: int) -> None:
     )
 
 
-def finish_job(job_id: int, filename: str, content: bytes) -> ReportJob:
-    """Store the file and mark the job done, once; a later duplicate run changes nothing."""
+def finish_job(job_id: int, attempt: int, filename: str, content: bytes) -> ReportJob:
+    """Store the file and mark the job done, once.
+
+    Under the row lock: a job already done, or taken over by a newer attempt after this
+    worker's lease ran out, is left as it is, so there is only ever one file and one "done".
+    """
     with transaction.atomic():
         job = (
             ReportJob.objects.select_for_update(of=("self",))
             .select_related("requested_by")
             .get(pk=job_id)
         )
-        if job.status == Status.DONE:
+        if job.status == Status.DONE or job.attempts != attempt:
             return job
         storage = job.file.storage
         name = job.file.field.generate_filename(job, filename)
@@ -131,7 +205,8 @@ def finish_job(job_id: int, filename: str, content: bytes) -> ReportJob:
         job.status = Status.DONE
         job.progress = 100
         job.finished_at = timezone.now()
-        job.save(update_fields=["file", "status", "progress", "finished_at"])
+        job.lease_expires_at = None
+        job.save(update_fields=["file", "status", "progress", "finished_at", "lease_expires_at"])
         province = Province.objects.filter(pk=job.parameters.get("province")).first()
         notify(
             [job.requested_by],
@@ -144,6 +219,56 @@ def finish_job(job_id: int, filename: str, content: bytes) -> ReportJob:
     return job
 
 
+def sweep_jobs(now=None) -> dict[str, int]:
+    """Every minute: hand over again jobs the broker lost, restart jobs whose worker died,
+    and tell programme staff (once per job) about jobs that take far too long.
+    """
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.OUTBOX_REDISPATCH_SECONDS)
+    not_in_hand = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=stale)
+    lost = Q(status=Status.QUEUED) & not_in_hand
+    # A dead worker's job is handed over as soon as its lease ran out (once per lapse).
+    orphaned = Q(status=Status.RUNNING, lease_expires_at__lt=now) & (
+        not_in_hand | Q(dispatched_at__lt=F("lease_expires_at"))
+    )
+    handed = 0
+    for job_id in ReportJob.objects.filter(lost | orphaned).values_list("pk", flat=True):
+        if not dispatch(RUN_TASK, job_id):
+            break
+        _handed(job_id)
+        handed += 1
+    delayed = ReportJob.objects.filter(delay_reported_at__isnull=True).filter(
+        Q(
+            status=Status.QUEUED,
+            created_at__lt=now - timedelta(seconds=settings.REPORT_QUEUED_TOO_LONG_SECONDS),
+        )
+        | Q(
+            status=Status.RUNNING,
+            started_at__lt=now - timedelta(seconds=settings.REPORT_RUNNING_TOO_LONG_SECONDS),
+        )
+    )
+    reported = 0
+    for job in delayed.select_related("requested_by"):
+        with transaction.atomic():
+            if ReportJob.objects.filter(pk=job.pk, delay_reported_at__isnull=True).update(
+                delay_reported_at=now
+            ):
+                notify(
+                    programme_staff(),
+                    kind=NotificationKind.REPORT_DELAYED,
+                    event_key=f"report:{job.pk}:delayed",
+                    template="notifications/report_delayed",
+                    context={"job": job},
+                    url=reverse("report_detail", args=[job.pk]),
+                )
+                reported += 1
+    return {"handed": handed, "delayed": reported}
+
+
+def programme_staff():
+    return User.objects.filter(Q(role=Role.STAFF) | Q(is_superuser=True), is_active=True)
+
+
 def fail_job(job_id: int, reason: str) -> None:
     """Record why a job could not be built, in words the person who asked can act on."""
     ReportJob.objects.filter(pk=job_id).exclude(status=Status.DONE).update(
@@ -154,4 +279,5 @@ def fail_job(job_id: int, reason: str) -> None:
         )
         % {"reason": reason},
         finished_at=timezone.now(),
+        lease_expires_at=None,
     )

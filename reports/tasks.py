@@ -4,6 +4,7 @@ import time
 from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civportal.jobs import TRANSIENT_ERRORS, periodic_task
 
@@ -17,10 +18,17 @@ logger = logging.getLogger(__name__)
 
 class ReportTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        """Called once retries are over (or for a non-transient error): record it on the job."""
+        """Called once retries are over (or for a non-transient error): record it on the job.
+
+        The person who asked sees words they can act on; the details (which may name
+        files or servers) go only to the log.
+        """
         job_id = args[0] if args else kwargs.get("job_id")
-        logger.error("report job %s failed: %r", job_id, exc)
-        reason = str(exc) if isinstance(exc, ReportError) else f"{type(exc).__name__}: {exc}"
+        logger.error("report job %s failed: %r", job_id, exc, exc_info=exc)
+        if isinstance(exc, ReportError):
+            reason = str(exc)
+        else:
+            reason = _("an unexpected error on the server (the details are in the server's log)")
         services.fail_job(job_id, reason)
 
 
@@ -35,13 +43,15 @@ class ReportTask(Task):
 def run_report_job(job_id: int) -> str:
     """Build one report job's file and mark it done; safe to run again at any point.
 
-    Nothing is written to storage until the document is complete, and ``finish_job``
-    stores it under a row lock, so a worker killed mid-run leaves the job to be
-    redelivered (acks_late) and rebuilt, ending with exactly one file.
+    The worker holds a lease on the job that a background thread renews while it builds,
+    so a duplicate message skips a job that is alive elsewhere, and the sweeper restarts
+    one whose worker died. Nothing is written to storage until the document is complete,
+    and ``finish_job`` stores it under a row lock, once.
     """
     job = services.start_job(job_id)
     if job is None:
         return "skipped"
+    attempt = job.attempts
 
     def step(percent: int) -> None:
         services.record_progress(job_id, percent)
@@ -49,8 +59,13 @@ def run_report_job(job_id: int) -> str:
         if settings.REPORT_STEP_DELAY:
             time.sleep(settings.REPORT_STEP_DELAY)
 
-    filename, content = build(job, step)
-    services.finish_job(job_id, filename, content)
+    try:
+        with services.Lease(job_id, attempt):
+            filename, content = build(job, step)
+    except BaseException:
+        services.release_job(job_id, attempt)  # a retry (or the sweeper) starts it again
+        raise
+    services.finish_job(job_id, attempt, filename, content)
     return "done"
 
 
@@ -58,3 +73,9 @@ def run_report_job(job_id: int) -> str:
 def queue_monthly_province_reports() -> int:
     """On the 1st of each month: a province PDF for each officer and each of their provinces."""
     return services.queue_monthly_province_reports(timezone.localdate())
+
+
+@periodic_task
+def sweep_report_jobs() -> dict:
+    """Every minute: re-hand lost jobs, restart jobs whose worker died, report delayed ones."""
+    return services.sweep_jobs()

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from communities.models import Province
@@ -22,22 +22,23 @@ def finished_province_report(email=LAMPANG) -> ReportJob:
     job = services.request_report(
         demo_user(email), kind=ReportJob.Kind.PROVINCE_PDF, province=Province.objects.get(pk="52")
     )
-    services.start_job(job.pk)
-    return services.finish_job(job.pk, "province-52.pdf", b"%PDF-1.7 test")
+    started = services.start_job(job.pk)
+    return services.finish_job(job.pk, started.attempts, "province-52.pdf", b"%PDF-1.7 test")
 
 
 def test_an_officer_asks_for_a_province_report_and_the_job_is_queued_after_commit(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, celery_queue
 ):
     client.force_login(demo_user(LAMPANG))
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(reverse("report_list"), {"kind": "province_pdf", "province": "52"})
 
     job = ReportJob.objects.get(requested_by__email=LAMPANG)
     assert response.status_code == 302 and response.url == reverse("report_detail", args=[job.pk])
     assert (job.kind, job.parameters, job.status) == ("province_pdf", {"province": "52"}, "queued")
-    assert len(callbacks) == 1  # run_report_job.delay(job.pk), only once committed
+    assert len(callbacks) == 1  # run_report_job handed to the broker, only once committed
+    assert job.dispatched_at is not None  # the broker took it
 
 
 def test_an_officer_cannot_ask_for_another_provinces_report(client):
@@ -127,7 +128,7 @@ def test_finishing_a_job_twice_keeps_one_file_and_one_ready_notification(media):
     job = finished_province_report()
     first_name = job.file.name
 
-    again = services.finish_job(job.pk, "province-52.pdf", b"%PDF-1.7 second run")
+    again = services.finish_job(job.pk, job.attempts, "province-52.pdf", b"%PDF-1.7 second run")
 
     assert again.file.name == first_name
     files = list((media / "reports" / str(job.pk)).iterdir())
@@ -146,9 +147,11 @@ def test_a_job_restarted_after_its_worker_died_replaces_the_half_written_file(me
     leftover = media / "reports" / str(job.pk) / "province-52.pdf"
     leftover.parent.mkdir(parents=True)
     leftover.write_bytes(b"half")
+    # Its lease ran out: nobody renews it any more.
+    ReportJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now())
 
     restarted = services.start_job(job.pk)
-    done = services.finish_job(job.pk, "province-52.pdf", b"%PDF-1.7 whole")
+    done = services.finish_job(job.pk, restarted.attempts, "province-52.pdf", b"%PDF-1.7 whole")
 
     assert restarted.attempts == 2
     assert [path.name for path in leftover.parent.iterdir()] == ["province-52.pdf"]

@@ -2,20 +2,24 @@
 
 import os
 import signal
+import time
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
 
+from civportal.jobs import dispatch
 from communities.models import Province
 from mentorship.models import MOU
 from mentorship.services import create_mou
 from reports.models import ReportJob
 from reports.services import request_report
-from tests.conftest import WorkerProcess
+from tests.conftest import WorkerProcess, database_url_for_subprocess
 from tests.notifications.helpers import demo_user
+from tests.servers import portal_env, start_beat
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -40,11 +44,9 @@ def workers(tmp_path, celery_queue, seeded):
             extra_env={
                 "MEDIA_ROOT": str(seeded),
                 "REPORT_STEP_DELAY": str(step_delay),
-                # An unacknowledged job goes back to the queue after 5 s (not an hour),
-                # and the workers look for such jobs every second (not every 100 s).
-                "CELERY_VISIBILITY_TIMEOUT": "5",
-                "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-                "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+                # A lease of 3 s renewed every second; the broker's visibility timeout
+                # stays at its hour, so only the lease and the sweeper can restart a job.
+                "REPORT_LEASE_SECONDS": "3",
             },
         ).start()
         started.append(worker)
@@ -55,13 +57,28 @@ def workers(tmp_path, celery_queue, seeded):
         worker.stop()
 
 
+@pytest.fixture
+def beat(tmp_path, celery_queue, seeded):
+    """Celery beat sweeping every second; jobs in hand for 2 s count as lost."""
+    env = portal_env(
+        database_url_for_subprocess(),
+        settings.REDIS_URL,
+        CELERY_QUEUE=celery_queue,
+        OUTBOX_SWEEP_SECONDS=1,
+        OUTBOX_REDISPATCH_SECONDS=2,
+    )
+    process = start_beat(env, tmp_path)
+    yield process
+    process.stop()
+
+
 def status(job):
     job.refresh_from_db()
     return job.status
 
 
-def test_a_report_job_whose_worker_is_killed_mid_run_completes_once_on_a_new_worker(
-    workers, seeded
+def test_a_report_job_whose_worker_is_killed_mid_run_is_restarted_once_its_lease_runs_out(
+    workers, beat, seeded
 ):
     first = workers("first", step_delay=2)
     job = request_report(
@@ -70,21 +87,44 @@ def test_a_report_job_whose_worker_is_killed_mid_run_completes_once_on_a_new_wor
         province=Province.objects.get(pk="52"),
     )
     first.wait_for(lambda: status(job) == "running" and job.progress > 0, what="the job to start")
+    second = workers("second", step_delay=0)  # idle: the job is in the first one's hands
 
     os.kill(first.process.pid, signal.SIGKILL)
     first.process.wait()
+    killed_at = time.monotonic()
     job.refresh_from_db()
     assert (job.status, job.file.name) == ("running", "")
 
-    second = workers("second", step_delay=0)
     second.wait_for(lambda: status(job) == "done", timeout=120, what="the job to finish")
 
     job.refresh_from_db()
     assert job.attempts == 2 and job.progress == 100 and job.error == ""
+    # The lease (3 s) and the sweeper restarted it, long before the broker's hour.
+    assert time.monotonic() - killed_at < 60
     files = list((seeded / "reports" / str(job.pk)).iterdir())
     assert files == [seeded / job.file.name]
     assert files[0].read_bytes().startswith(b"%PDF")
     assert ReportJob.objects.count() == 1
+
+
+def test_a_long_job_that_is_alive_is_never_run_twice(workers, beat, seeded):
+    first = workers("first", step_delay=2)  # six steps: ~12 s, four times its lease
+    job = request_report(
+        demo_user("staff@civ.example"),
+        kind=ReportJob.Kind.PROVINCE_PDF,
+        province=Province.objects.get(pk="52"),
+    )
+    first.wait_for(lambda: status(job) == "running", what="the job to start")
+    second = workers("second", step_delay=0)
+    # A duplicate message, as a broker redelivery would bring it, reaches the idle worker.
+    dispatch("reports.tasks.run_report_job", job.pk)
+
+    first.wait_for(lambda: status(job) == "done", timeout=120, what="the job to finish")
+
+    job.refresh_from_db()
+    assert job.attempts == 1
+    assert "skipped" in second.log_text() and "'done'" not in second.log_text()
+    assert len(list((seeded / "reports" / str(job.pk)).iterdir())) == 1
 
 
 def test_a_job_that_cannot_be_built_is_marked_failed_with_a_readable_reason(workers):

