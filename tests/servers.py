@@ -6,6 +6,7 @@ ships, in its own processes, against the test database.
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -15,6 +16,7 @@ import threading
 import time
 from email import message_from_bytes
 from email.policy import default as default_policy
+from html import unescape
 from pathlib import Path
 
 import requests
@@ -311,15 +313,26 @@ def signed_in(base: str, email: str, password: str) -> requests.Session:
     return session
 
 
-def post_form(session: requests.Session, url: str, data: dict, files=None, **kwargs):
-    """POST a form with the session's CSRF token, as the browser would."""
-    data = {**data, "csrfmiddlewaretoken": session.cookies["csrftoken"]}
+HIDDEN_INPUT = re.compile(r"<input\b[^>]*\btype=\"hidden\"[^>]*>", re.I)
+ATTRIBUTE = re.compile(r"\b(name|value)=\"([^\"]*)\"")
+
+
+def hidden_fields(html: str) -> dict:
+    """The hidden inputs of a page's forms (CSRF token, one-time form token, version...)."""
+    fields = {}
+    for tag in HIDDEN_INPUT.findall(html):
+        attributes = dict(ATTRIBUTE.findall(tag))
+        if "name" in attributes:
+            fields[attributes["name"]] = unescape(attributes.get("value", ""))
+    return fields
+
+
+def post_form(session: requests.Session, url: str, data: dict, files=None, timeout=30):
+    """Open the form page as a person would, then submit it with its hidden fields."""
+    page = session.get(url, timeout=timeout)
+    assert page.status_code == 200, (url, page.status_code)
+    data = {**hidden_fields(page.text), **data}
     return session.post(
-        url,
-        data=data,
-        files=files,
-        headers={"Referer": url},
-        allow_redirects=False,
-        timeout=kwargs.pop("timeout", 30),
-        **kwargs,
+        url, data=data, files=files, headers={"Referer": url}, allow_redirects=False,
+        timeout=timeout,
     )
