@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
 }
+# Beat's record of when each periodic job last ran (a shelve: one or more files with this
+# prefix). Production keeps it on a volume; `manage.py backup` takes it along.
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILE", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 # Seconds a report job waits at each progress step: 0 always, except in the test that
 # kills a worker mid-run and needs the job to still be running.
 REPORT_STEP_DELAY = float(env("REPORT_STEP_DELAY", "0"))
