@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "products",
     "notifications",
     "reports",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +254,8 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Where `manage.py backup` writes its archives unless told otherwise.
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 # Outside production, whitenoise serves straight from the app and project static folders.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
