@@ -5,6 +5,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -69,19 +70,7 @@ class Supervisor:
         return [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
 
     def descendants(self) -> set[int]:
-        """Every process below the supervisor, from /proc (children of children too)."""
-        parents = {}
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # gone while we looked
-            parents[int(stat.parent.name)] = int(fields[1])
-        found, frontier = set(), {self.process.pid}
-        while frontier:
-            frontier = {pid for pid, parent in parents.items() if parent in frontier}
-            found |= frontier
-        return found
+        return descendants(self.process.pid)
 
     def terminate(self, within: float) -> float:
         began = time.monotonic()
@@ -90,11 +79,42 @@ class Supervisor:
         assert status == 143
         return time.monotonic() - began
 
-    def kill(self):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+    def close(self):
+        stop_tree(self.process)
         self.stderr.close()
+
+
+def descendants(ancestor: int) -> set[int]:
+    """Every process below `ancestor`, from /proc (children of children too)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone while we looked
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {ancestor}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def stop_tree(process: subprocess.Popen) -> None:
+    """Stop what a test left running: SIGTERM (the way tested here), then SIGKILL for
+    anything still below it (supervisors run in process groups of their own)."""
+    if process.poll() is not None:
+        return
+    below = descendants(process.pid)
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for pid in below:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 def alive(pid: int) -> bool:
@@ -123,7 +143,7 @@ def supervisors(tmp_path):
 
     yield start
     for supervisor in started:
-        supervisor.kill()
+        supervisor.close()
 
 
 def test_a_crashing_command_is_restarted_after_doubling_pauses_each_logged(supervisors):
@@ -202,3 +222,139 @@ def test_a_command_that_ignores_sigterm_is_killed_after_the_grace_period(supervi
 
     assert 1 <= took < 4
     assert not alive(command)
+
+
+# A Celery-like stand-in: handles SIGINT and SIGTERM itself (as Celery does), says which
+# signal it got, and records its pid; `web` exits on its own with status 3 if told to.
+SERVICE = """
+import os, signal, sys, time
+name = sys.argv[1]
+with open(f"{name}.pids", "a") as pids:
+    pids.write(f"{os.getpid()}\\n")
+def stop(signum, frame):
+    print(f"{name} got {signal.Signals(signum).name}", flush=True)
+    sys.exit(0)
+signal.signal(signal.SIGINT, stop)
+signal.signal(signal.SIGTERM, stop)
+print(f"{name} up", flush=True)
+time.sleep(float(os.environ.get("WEB_LIFETIME", "300")) if name == "web" else 300)
+sys.exit(3)
+"""
+
+
+class Services:
+    """`run_services` of `civ` (what `./civ start` ends in) with stand-ins for the three
+    processes, in a session of its own, as a terminal would run it."""
+
+    def __init__(self, tmp_path: Path, **env):
+        self.dir = tmp_path
+        (tmp_path / "service.py").write_text(SERVICE)
+        script = (
+            'source "$1"; py="$2"\n'
+            'WORKER_CMD=("$py" service.py worker); BEAT_CMD=("$py" service.py beat)\n'
+            'WEB_CMD=("$py" service.py web)\n'
+            "run_services\n"
+        )
+        self.output = (tmp_path / "terminal.txt").open("w+")
+        self.process = subprocess.Popen(
+            ["bash", "-c", script, "bash", str(ROOT / "civ"), sys.executable],
+            cwd=tmp_path,
+            env={**os.environ, "CIV_RESTART_MIN_MS": "100", **env},
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def pids(self, name: str) -> list[int]:
+        path = self.dir / f"{name}.pids"
+        return [int(line) for line in path.read_text().split()] if path.exists() else []
+
+    def wait_for(self, condition, what: str, timeout=30):
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, f"timed out waiting for {what}:\n{self.text()}"
+            time.sleep(0.05)
+
+    def wait_until_up(self):
+        self.wait_for(
+            lambda: all(self.pids(name) for name in ("worker", "beat", "web")), "all three"
+        )
+
+    def log(self, name: str) -> str:
+        path = self.dir / "var" / "log" / f"{name}.log"
+        return path.read_text() if path.exists() else ""
+
+    def text(self) -> str:
+        self.output.seek(0)
+        return self.output.read() + self.log("worker") + self.log("beat")
+
+    def all_gone(self) -> bool:
+        return not [
+            pid for name in ("worker", "beat", "web") for pid in self.pids(name) if alive(pid)
+        ]
+
+    def close(self):
+        stop_tree(self.process)
+        self.output.close()
+
+
+@pytest.fixture
+def services(tmp_path):
+    started = []
+
+    def start(**env) -> Services:
+        started.append(Services(tmp_path, **env))
+        return started[-1]
+
+    yield start
+    for running in started:
+        running.close()
+
+
+def test_ctrl_c_stops_worker_and_beat_through_their_supervisors_and_the_web_server(services):
+    running = services()
+    running.wait_until_up()
+
+    os.killpg(running.process.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
+
+    assert running.process.wait(10) == 130
+    running.wait_for(running.all_gone, "every process to end", timeout=5)
+    # The worker and beat were stopped by their supervisors, not by the terminal's SIGINT
+    # (which would have ended them behind the supervisors' backs and had them restarted).
+    assert "worker got SIGTERM" in running.log("worker")
+    assert "beat got SIGTERM" in running.log("beat")
+    assert "SIGINT" not in running.log("worker") + running.log("beat")
+    assert "restarting" not in running.text()
+
+
+def test_sigterm_stops_everything(services):
+    running = services()
+    running.wait_until_up()
+
+    running.process.send_signal(signal.SIGTERM)
+
+    assert running.process.wait(10) == 143
+    running.wait_for(running.all_gone, "every process to end", timeout=5)
+
+
+def test_a_killed_worker_is_restarted_and_the_web_server_and_beat_stay_up(services):
+    running = services()
+    running.wait_until_up()
+    first = running.pids("worker")[0]
+
+    os.kill(first, signal.SIGKILL)
+
+    running.wait_for(lambda: len(running.pids("worker")) == 2, "a new worker")
+    assert "civ: worker exited (status 137)" in running.text()
+    assert running.process.poll() is None
+    assert alive(running.pids("web")[0]) and alive(running.pids("beat")[0])
+    assert len(running.pids("beat")) == 1 and len(running.pids("web")) == 1
+
+
+def test_when_the_web_server_ends_the_worker_and_beat_stop_too(services):
+    running = services(WEB_LIFETIME="2")
+    running.wait_until_up()
+
+    assert running.process.wait(15) == 3
+    running.wait_for(running.all_gone, "every process to end", timeout=5)
+    assert "civ: the web server stopped (exit 3)" in running.text()
