@@ -47,7 +47,9 @@ DUMP = "database.dump"
 BEAT = "beat/schedule"
 # Fixed-width UTC times, so names sort in the order the backups were taken.
 ARCHIVE_NAME = re.compile(r"^civ-backup-\d{8}T\d{6}\.\d{3}Z\.tar$")
-_MEMBER_NAME = re.compile(r"^(database\.dump|beat/schedule[.a-z]*|files/[A-Za-z0-9_-]+/.+)$")
+_MEMBER_NAME = re.compile(
+    r"^(database\.dump|beat/schedule(\.db|\.dat|\.bak|\.dir)?|files/[A-Za-z0-9_-]+/.+)$"
+)
 CHUNK = 1024 * 1024
 
 
@@ -81,16 +83,12 @@ def file_roots() -> dict[str, Path]:
     }
 
 
-def beat_files() -> list[tuple[str, Path]]:
-    """Beat's schedule (a shelve: one file or several with the dbm's suffixes)."""
+def beat_paths() -> list[tuple[str, Path]]:
+    """Where beat's schedule may be: a shelve is one file, or several with the dbm's suffixes."""
     from celery.beat import PersistentScheduler
 
-    base = Path(settings.CELERY_BEAT_SCHEDULE_FILENAME)
-    return [
-        (suffix, Path(f"{base}{suffix}"))
-        for suffix in PersistentScheduler.known_suffixes
-        if Path(f"{base}{suffix}").is_file()
-    ]
+    base = settings.CELERY_BEAT_SCHEDULE_FILENAME
+    return [(suffix, Path(f"{base}{suffix}")) for suffix in PersistentScheduler.known_suffixes]
 
 
 def _archive_name(roots: dict[str, Path], path: Path) -> str | None:
@@ -227,6 +225,8 @@ def create_backup(
             for alias, root in roots.items():
                 count = size = 0
                 for path in _walk(root):
+                    if output_dir.resolve() in path.parents:
+                        continue  # BACKUP_DIR inside an upload folder: never back up backups
                     arcname = f"files/{alias}/{path.relative_to(root).as_posix()}"
                     try:
                         files[arcname] = _add_file(tar, arcname, path)
@@ -237,8 +237,9 @@ def create_backup(
                 folders[alias] = {"location": str(root), "files": count, "bytes": size}
             # Beat rewrites its shelve while it runs; a torn copy is one beat discards and
             # rebuilds on start (its periodic jobs are safe to run again after that).
-            for suffix, path in beat_files():
-                files[f"{BEAT}{suffix}"] = _add_file(tar, f"{BEAT}{suffix}", path)
+            for suffix, path in beat_paths():
+                if path.is_file():
+                    files[f"{BEAT}{suffix}"] = _add_file(tar, f"{BEAT}{suffix}", path)
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
@@ -254,7 +255,7 @@ def create_backup(
                 "folders": folders,
                 "beat_schedule": str(settings.CELERY_BEAT_SCHEDULE_FILENAME),
                 "referenced_files": len(referenced),
-                "missing_files": sorted(name for name in referenced if name not in files),
+                "missing_files": sorted(wanted for wanted in referenced if wanted not in files),
                 "files": files,
             }
             _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
@@ -341,13 +342,6 @@ def _relations(connection) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _beat_targets() -> list[Path]:
-    from celery.beat import PersistentScheduler
-
-    base = settings.CELERY_BEAT_SCHEDULE_FILENAME
-    return [Path(f"{base}{suffix}") for suffix in PersistentScheduler.known_suffixes]
-
-
 def restore_backup(
     archive: Path,
     *,
@@ -397,7 +391,7 @@ def restore_backup(
         for alias, root in roots.items():
             if next(_walk(root), None) is not None:
                 occupied.append(f"folder {root} ({alias} files) is not empty")
-        occupied += [f"{path} exists" for path in _beat_targets() if path.exists()]
+        occupied += [f"{path} exists" for _suffix, path in beat_paths() if path.exists()]
         if occupied and not force:
             raise BackupError(
                 "Restore goes into an empty database and empty folders only, and here "
@@ -416,7 +410,7 @@ def restore_backup(
                         shutil.rmtree(child)
                     else:
                         child.unlink()
-            for path in _beat_targets():
+            for _suffix, path in beat_paths():
                 path.unlink(missing_ok=True)
 
         conninfo, env = libpq_target(connection.settings_dict)
@@ -448,8 +442,7 @@ def restore_backup(
                 _extract(tar, members, manifest, arcname, roots[alias] / relative)
                 restored += 1
             elif arcname.startswith(BEAT):
-                suffix = arcname[len(BEAT) :]
-                target = Path(f"{settings.CELERY_BEAT_SCHEDULE_FILENAME}{suffix}")
-                _extract(tar, members, manifest, arcname, target)
+                targets = dict(beat_paths())
+                _extract(tar, members, manifest, arcname, targets[arcname[len(BEAT) :]])
         say(f"Restored {restored} files into {', '.join(str(r) for r in roots.values())}.")
     return manifest

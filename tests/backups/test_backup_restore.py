@@ -356,3 +356,17 @@ def test_restore_refuses_a_dump_from_a_newer_postgresql(portal_settings, tmp_pat
         call_command("restore", str(archive), force=True, stdout=StringIO())
 
     assert Province.objects.filter(code="52").exists()  # --force dropped nothing
+
+
+def test_backups_kept_inside_the_upload_folder_are_not_backed_up_again(portal_settings):
+    media = Path(portal_settings.MEDIA_ROOT)
+    (media / "reports").mkdir(parents=True)
+    (media / "reports" / "a.csv").write_bytes(b"id\n1\n")
+    portal_settings.BACKUP_DIR = media / "backups"
+
+    call_command("backup", stdout=StringIO())
+    call_command("backup", stdout=StringIO())
+
+    newest = sorted((media / "backups").glob("civ-backup-*.tar"))[-1]
+    uploads = [name for name in manifest_of(newest)["files"] if name.startswith("files/")]
+    assert uploads == ["files/default/reports/a.csv"]
