@@ -133,21 +133,21 @@ def _state(pid: int) -> str:
 
 
 @pytest.fixture
-def supervisors(tmp_path):
+def launch(tmp_path):
+    """Start a Supervisor or Services in this test's folder; whatever is left is stopped."""
     started = []
 
-    def start(**env) -> Supervisor:
-        supervisor = Supervisor(tmp_path, **env)
-        started.append(supervisor)
-        return supervisor
+    def start(kind, **env):
+        started.append(kind(tmp_path, **env))
+        return started[-1]
 
     yield start
-    for supervisor in started:
-        supervisor.close()
+    for running in started:
+        running.close()
 
 
-def test_a_crashing_command_is_restarted_after_doubling_pauses_each_logged(supervisors):
-    supervisor = supervisors(CRASHES=3, CIV_RESTART_MIN_MS=200, CIV_RESTART_MAX_MS=10000)
+def test_a_crashing_command_is_restarted_after_doubling_pauses_each_logged(launch):
+    supervisor = launch(Supervisor, CRASHES=3, CIV_RESTART_MIN_MS=200, CIV_RESTART_MAX_MS=10000)
 
     supervisor.wait_until_up()
 
@@ -166,8 +166,9 @@ def test_a_crashing_command_is_restarted_after_doubling_pauses_each_logged(super
     assert gaps[0] < gaps[1] < gaps[2]
 
 
-def test_the_pause_stops_growing_at_the_maximum_and_resets_after_a_long_enough_run(supervisors):
-    supervisor = supervisors(
+def test_the_pause_stops_growing_at_the_maximum_and_resets_after_a_long_enough_run(launch):
+    supervisor = launch(
+        Supervisor,
         CRASHES=4,
         LINGER_RUN=5,
         LINGER=1.5,
@@ -186,8 +187,8 @@ def test_the_pause_stops_growing_at_the_maximum_and_resets_after_a_long_enough_r
     )
 
 
-def test_sigterm_stops_the_command_and_the_supervisor_leaving_no_process_behind(supervisors):
-    supervisor = supervisors(CRASHES=0)
+def test_sigterm_stops_the_command_and_the_supervisor_leaving_no_process_behind(launch):
+    supervisor = launch(Supervisor, CRASHES=0)
     command = supervisor.wait_until_up()
     below = supervisor.descendants()
     assert command in below
@@ -198,8 +199,8 @@ def test_sigterm_stops_the_command_and_the_supervisor_leaving_no_process_behind(
     assert not [pid for pid in below if alive(pid)]
 
 
-def test_sigterm_during_a_pause_ends_the_pause_at_once(supervisors):
-    supervisor = supervisors(CRASHES=1, CIV_RESTART_MIN_MS=30000)
+def test_sigterm_during_a_pause_ends_the_pause_at_once(launch):
+    supervisor = launch(Supervisor, CRASHES=1, CIV_RESTART_MIN_MS=30000)
     deadline = time.monotonic() + 20
     while "restarting in 30.0 s" not in supervisor.terminal():
         assert time.monotonic() < deadline, supervisor.terminal()
@@ -214,8 +215,8 @@ def test_sigterm_during_a_pause_ends_the_pause_at_once(supervisors):
     assert (supervisor.dir / "count").read_text().strip() == "1"  # not started again
 
 
-def test_a_command_that_ignores_sigterm_is_killed_after_the_grace_period(supervisors):
-    supervisor = supervisors(CRASHES=0, IGNORE_TERM=1, CIV_STOP_GRACE_S=1)
+def test_a_command_that_ignores_sigterm_is_killed_after_the_grace_period(launch):
+    supervisor = launch(Supervisor, CRASHES=0, IGNORE_TERM=1, CIV_STOP_GRACE_S=1)
     command = supervisor.wait_until_up()
 
     took = supervisor.terminate(within=10)
@@ -298,21 +299,8 @@ class Services:
         self.output.close()
 
 
-@pytest.fixture
-def services(tmp_path):
-    started = []
-
-    def start(**env) -> Services:
-        started.append(Services(tmp_path, **env))
-        return started[-1]
-
-    yield start
-    for running in started:
-        running.close()
-
-
-def test_ctrl_c_stops_worker_and_beat_through_their_supervisors_and_the_web_server(services):
-    running = services()
+def test_ctrl_c_stops_worker_and_beat_through_their_supervisors_and_the_web_server(launch):
+    running = launch(Services)
     running.wait_until_up()
 
     os.killpg(running.process.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
@@ -327,8 +315,8 @@ def test_ctrl_c_stops_worker_and_beat_through_their_supervisors_and_the_web_serv
     assert "restarting" not in running.text()
 
 
-def test_sigterm_stops_everything(services):
-    running = services()
+def test_sigterm_stops_everything(launch):
+    running = launch(Services)
     running.wait_until_up()
 
     running.process.send_signal(signal.SIGTERM)
@@ -337,8 +325,8 @@ def test_sigterm_stops_everything(services):
     running.wait_for(running.all_gone, "every process to end", timeout=5)
 
 
-def test_a_killed_worker_is_restarted_and_the_web_server_and_beat_stay_up(services):
-    running = services()
+def test_a_killed_worker_is_restarted_and_the_web_server_and_beat_stay_up(launch):
+    running = launch(Services)
     running.wait_until_up()
     first = running.pids("worker")[0]
 
@@ -351,8 +339,8 @@ def test_a_killed_worker_is_restarted_and_the_web_server_and_beat_stay_up(servic
     assert len(running.pids("beat")) == 1 and len(running.pids("web")) == 1
 
 
-def test_when_the_web_server_ends_the_worker_and_beat_stop_too(services):
-    running = services(WEB_LIFETIME="2")
+def test_when_the_web_server_ends_the_worker_and_beat_stop_too(launch):
+    running = launch(Services, WEB_LIFETIME="2")
     running.wait_until_up()
 
     assert running.process.wait(15) == 3
