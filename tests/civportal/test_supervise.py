@@ -159,11 +159,11 @@ def test_a_crashing_command_is_restarted_after_doubling_pauses_each_logged(launc
     assert re.search(
         r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d civ: stand-in exited \(status 3\)", log, re.M
     )
-    # And the pauses really were taken, each longer than the one before.
+    # And the pauses really were taken between one start and the next (start-up time on a
+    # busy machine comes on top, so the gaps themselves need not grow in step).
     gaps = supervisor.start_gaps()
     assert len(gaps) == 3
     assert all(gap >= pause for gap, pause in zip(gaps, [0.2, 0.4, 0.8], strict=True))
-    assert gaps[0] < gaps[1] < gaps[2]
 
 
 def test_the_pause_stops_growing_at_the_maximum_and_resets_after_a_long_enough_run(launch):
@@ -171,19 +171,20 @@ def test_the_pause_stops_growing_at_the_maximum_and_resets_after_a_long_enough_r
         Supervisor,
         CRASHES=4,
         LINGER_RUN=5,
-        LINGER=1.5,
+        LINGER=2.5,
         CIV_RESTART_MIN_MS=100,
         CIV_RESTART_MAX_MS=300,
-        CIV_RESTART_RESET_S=1,
+        CIV_RESTART_RESET_S=2,
     )
 
     supervisor.wait_until_up()
 
-    # Four quick crashes: 0.1, 0.2, then capped at 0.3; run 5 stayed up 1.5 s (> 1 s), so
+    # Four quick crashes: 0.1, 0.2, then capped at 0.3; run 5 stayed up 2.5 s (> 2 s), so
     # its exit is restarted after the minimum pause again.
     assert supervisor.announced_pauses(supervisor.log.read_text()) == [0.1, 0.2, 0.3, 0.3, 0.1]
     assert re.search(
-        r"stand-in exited \(status 4\) after 1\.\d s; restarting in 0\.1 s", supervisor.terminal()
+        r"stand-in exited \(status 4\) after [2-9]\.\d s; restarting in 0\.1 s",
+        supervisor.terminal(),
     )
 
 
@@ -195,7 +196,7 @@ def test_sigterm_stops_the_command_and_the_supervisor_leaving_no_process_behind(
 
     took = supervisor.terminate(within=5)
 
-    assert took < 2
+    assert took < 3
     assert not [pid for pid in below if alive(pid)]
 
 
@@ -210,7 +211,7 @@ def test_sigterm_during_a_pause_ends_the_pause_at_once(launch):
 
     took = supervisor.terminate(within=5)
 
-    assert took < 2
+    assert took < 3
     assert not [pid for pid in pausing if alive(pid)]
     assert (supervisor.dir / "count").read_text().strip() == "1"  # not started again
 
