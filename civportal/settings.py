@@ -69,8 +69,8 @@ INSTALLED_APPS = [
     "mentorship",
     "products",
     "notifications",
-    "reports",
     "backups",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +135,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Bangkok"
+# Beat's record of when each periodic job last ran (a shelve: one or more files with this
+# prefix). Production keeps it on a volume; `manage.py backup` takes it along.
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILE", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 # A task that is not acknowledged within this window is handed to another worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
@@ -164,11 +169,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
 }
-# Beat's record of when each periodic job last ran (a shelve: one or more files with this
-# prefix). Production keeps it on a volume; `manage.py backup` takes it along.
-CELERY_BEAT_SCHEDULE_FILENAME = env(
-    "CELERY_BEAT_SCHEDULE_FILE", str(BASE_DIR / "var" / "celerybeat-schedule")
-)
 # Seconds a report job waits at each progress step: 0 always, except in the test that
 # kills a worker mid-run and needs the job to still be running.
 REPORT_STEP_DELAY = float(env("REPORT_STEP_DELAY", "0"))
