@@ -29,10 +29,11 @@ RUN export CIV_ENV=production SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=l
         DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     && python manage.py compilemessages --ignore=.venv --ignore=var \
     && python manage.py collectstatic --noinput \
-    && mkdir -p var/media \
+    && mkdir -p var/media var/beat var/backups \
     && chown -R civ:civ var
 
-# Code and static files stay root-owned; the app writes only to var/ (media, beat schedule).
+# Code and static files stay root-owned; the app writes only to var/ (media, beat schedule,
+# backups). New named volumes mounted there start with these owners.
 USER civ
 ENV CIV_ENV=production MEDIA_ROOT=/app/var/media
 EXPOSE 8000

@@ -1,0 +1,1 @@
+"""Backup and restore of the whole portal: database, uploaded files and beat's state."""
