@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civportal.forms import VersionedFormMixin
 from civportal.images import clean_photo
 from civportal.templatetags.thaidate import BE_OFFSET, display_year
 
@@ -131,7 +132,7 @@ class CohortYearField(forms.IntegerField):
         return year
 
 
-class CommunityForm(GeographyMixin, forms.ModelForm):
+class CommunityForm(VersionedFormMixin, GeographyMixin, forms.ModelForm):
     cohort_year = CohortYearField(
         label=_("Cohort year"),
         required=False,

@@ -149,6 +149,7 @@ def community_edit(request, pk):
             services.update_community,
             request.user,
             fresh,
+            version=form.read_version,
             photos=form.cleaned_data["photos"],
             **form.service_fields(),
         ):

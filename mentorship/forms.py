@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from civportal.forms import VersionedFormMixin
 from communities.models import Community, Organisation
 from communities.selectors import communities_for
 
@@ -12,7 +13,7 @@ from .validators import validate_signed_pdf
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class MOUForm(forms.ModelForm):
+class MOUForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = MOU
         fields = list(MOU_FIELDS)
@@ -111,7 +112,9 @@ class AssignmentForm(forms.Form):
         self.fields["areas"].queryset = mou.areas.all()
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(VersionedFormMixin, forms.ModelForm):
+    version_attribute = "revision"
+
     communities = forms.ModelMultipleChoiceField(
         label=_("Communities"),
         queryset=Community.objects.none(),

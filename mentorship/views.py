@@ -174,7 +174,9 @@ def mou_edit(request, pk):
     def save(form):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         fresh = mous_for(request.user).get(pk=pk)
-        return save_through_service(form, services.update_mou, request.user, fresh, **fields)
+        return save_through_service(
+            form, services.update_mou, request.user, fresh, version=form.read_version, **fields
+        )
 
     return _service_form(
         request,
@@ -347,6 +349,7 @@ def session_edit(request, pk):
             services.update_session,
             request.user,
             get_session_for(request.user, pk),
+            version=form.read_version,
             **form.service_kwargs(),
         ),
         done=_("Session changed; participants have been told."),

@@ -102,6 +102,7 @@ def product_edit(request, pk):
             services.update_product,
             request.user,
             product,
+            version=form.read_version,
             photos=form.cleaned_data["photos"],
             sales_channels=form.cleaned_data["sales_channels"],
             **form.product_fields(),
