@@ -239,7 +239,8 @@ def set_indicator_targets(
     return saved
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def import_communities(actor, rows: list[dict]) -> list[Community]:
     """Register every row (already checked by ``communities.imports``) in one transaction.
 
@@ -251,7 +252,8 @@ def import_communities(actor, rows: list[dict]) -> list[Community]:
     return [register_community(actor, **row) for row in rows]
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def import_indicator_values(actor, visits: list[dict]) -> list[ProgressVisit]:
     """Log one visit per (community, date) with its values, all in one transaction."""
     if not can_import_communities(actor):

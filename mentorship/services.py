@@ -292,7 +292,8 @@ def _notify_session(session: TrainingSession, kind: Kind, template: str) -> None
     )
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def schedule_session(actor, mou: MOU, *, communities, mentors, **fields) -> TrainingSession:
     """Plan a training session for covered communities; mentors and communities are booked.
 
@@ -416,7 +417,8 @@ def register_for_session(actor, session: TrainingSession) -> Attendance:
     return Attendance.objects.create(session=session, person=actor, community=actor.community)
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def record_attendance(
     actor, session: TrainingSession, *, present_people=(), present_walk_ins=(), new_walk_ins=()
 ) -> int:
@@ -457,7 +459,8 @@ def record_attendance(
     return session.attendance.filter(present=True).count()
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def give_feedback(actor, session: TrainingSession, *, rating: int, comment: str = "") -> Feedback:
     """A participant rates the session 1–5 with a comment; a second answer replaces the first."""
     if not can_give_feedback(actor, session):
@@ -473,7 +476,8 @@ def give_feedback(actor, session: TrainingSession, *, rating: int, comment: str 
 MAX_MATERIAL_BYTES = 20 * 1024 * 1024
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def add_material(actor, session: TrainingSession, *, title, file=None, url="") -> SessionMaterial:
     """Attach a handout or a link to a session."""
     if not can_manage_session(actor, session):
