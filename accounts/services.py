@@ -14,7 +14,8 @@ from .models import COMMUNITY_ROLES, COMPANY_ROLES, Invitation, Role, User
 from .permissions import can_invite
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def invite_user(
     actor, *, email, role, full_name="", organisation=None, community=None, provinces=()
 ) -> Invitation:

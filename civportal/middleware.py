@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.contrib import messages
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .forms import AlreadySubmitted
 
 
 class ThaiFirstLocaleMiddleware(LocaleMiddleware):
@@ -20,3 +25,24 @@ class ThaiFirstLocaleMiddleware(LocaleMiddleware):
             language = preferred if preferred in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class AlreadySubmittedMiddleware:
+    """A create form posted again (double click, resent POST) leads to what the first made.
+
+    Raised by civportal.forms.save_once from any create view, answered here in one place.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, AlreadySubmitted):
+            return None
+        messages.info(
+            request, _("This form had already been sent and was saved once. Here is the result.")
+        )
+        return redirect(exception.url)

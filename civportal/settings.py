@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "simple_history",
+    "civportal",
     "accounts",
     "communities",
     "mentorship",
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A repeated create form (double click, resent POST) goes to what the first one made.
+    "civportal.middleware.AlreadySubmittedMiddleware",
 ]
 
 ROOT_URLCONF = "civportal.urls"

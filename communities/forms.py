@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civportal.forms import OneTimeTokenMixin, VersionedFormMixin
 from civportal.images import clean_photo
 from civportal.templatetags.thaidate import BE_OFFSET, display_year
 
@@ -131,7 +132,7 @@ class CohortYearField(forms.IntegerField):
         return year
 
 
-class CommunityForm(GeographyMixin, forms.ModelForm):
+class CommunityForm(VersionedFormMixin, OneTimeTokenMixin, GeographyMixin, forms.ModelForm):
     cohort_year = CohortYearField(
         label=_("Cohort year"),
         required=False,
@@ -190,7 +191,7 @@ class ScoreField(forms.TypedChoiceField):
         )
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(OneTimeTokenMixin, forms.ModelForm):
     """A visit with photos, one field per active indicator and the six readiness scores."""
 
     photos = PhotosField(label=_("Photos"))
@@ -358,3 +359,8 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError(_("Please upload a .csv or .xlsx file."))
         return upload
+
+
+class ImportConfirmForm(OneTimeTokenMixin, forms.Form):
+    """The "Save all rows" button after a clean check: the token naming the stashed file is
+    also the form's one-time token, so a double click imports the file once."""

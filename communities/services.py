@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from civportal.versioning import bump, check_version
 
 from .models import (
     Community,
@@ -83,14 +84,23 @@ def register_community(actor, *, photos: Iterable = (), **fields) -> Community:
 
 
 @transaction.atomic
-def update_community(actor, community: Community, *, photos: Iterable = (), **fields) -> Community:
-    """Change a community's profile; moving it to another tambon needs scope there too."""
+def update_community(
+    actor, community: Community, *, version=None, photos: Iterable = (), **fields
+) -> Community:
+    """Change a community's profile; moving it to another tambon needs scope there too.
+
+    ``version`` is the one the edit form was read at: if someone saved since, a
+    StaleEdit says what they changed and nothing is saved.
+    """
     if not can_edit_community(actor, community):
         raise PermissionDenied
     if "subdistrict" in fields and not can_register_community(
         actor, fields["subdistrict"].district.province
     ):
         raise PermissionDenied
+    community = Community.objects.select_for_update().get(pk=community.pk)
+    check_version(community, version)
+    bump(community)
     return _apply(community, actor, fields, photos)
 
 
@@ -115,8 +125,9 @@ def move_stage(actor, community: Community, to_stage: str, reason: str) -> Stage
         changed_by=actor,
     )
     community.stage = to_stage
+    bump(community)
     community._history_user = actor
-    community.save(update_fields=["stage", "updated_at"])
+    community.save(update_fields=["stage", "version", "updated_at"])
     return change
 
 
@@ -228,7 +239,8 @@ def set_indicator_targets(
     return saved
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def import_communities(actor, rows: list[dict]) -> list[Community]:
     """Register every row (already checked by ``communities.imports``) in one transaction.
 
@@ -240,7 +252,8 @@ def import_communities(actor, rows: list[dict]) -> list[Community]:
     return [register_community(actor, **row) for row in rows]
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def import_indicator_values(actor, visits: list[dict]) -> list[ProgressVisit]:
     """Log one visit per (community, date) with its values, all in one transaction."""
     if not can_import_communities(actor):

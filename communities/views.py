@@ -7,15 +7,24 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civportal.access import require
-from civportal.forms import save_through_service
+from civportal.forms import TOKEN_FIELD, save_once, save_through_service
 
 from . import exports, imports, services
-from .forms import CommunityForm, ImportForm, RegistryFilterForm, StageForm, TargetsForm, VisitForm
+from .forms import (
+    CommunityForm,
+    ImportConfirmForm,
+    ImportForm,
+    RegistryFilterForm,
+    StageForm,
+    TargetsForm,
+    VisitForm,
+)
 from .permissions import (
     can_edit_community,
     can_import_communities,
@@ -120,12 +129,14 @@ def community_create(request):
     require(provinces_for(request.user).exists())
     form = CommunityForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        community = save_through_service(
+        community = save_once(
+            request,
             form,
             services.register_community,
             request.user,
             photos=form.cleaned_data["photos"],
             **form.service_fields(),
+            result_url=lambda community: reverse("community_detail", args=[community.pk]),
         )
         if community:
             messages.success(request, _("Community registered."))
@@ -149,6 +160,7 @@ def community_edit(request, pk):
             services.update_community,
             request.user,
             fresh,
+            version=form.read_version,
             photos=form.cleaned_data["photos"],
             **form.service_fields(),
         ):
@@ -174,8 +186,14 @@ def visit_create(request, pk):
     require(can_log_visit(request.user, community))
     form = VisitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        visit = save_through_service(
-            form, services.log_visit, request.user, community, **form.service_kwargs()
+        visit = save_once(
+            request,
+            form,
+            services.log_visit,
+            request.user,
+            community,
+            **form.service_kwargs(),
+            result_url=reverse("community_detail", args=[pk]),
         )
         if visit:
             messages.success(request, _("Visit logged."))
@@ -296,17 +314,29 @@ def community_import(request):
 @require_POST
 def community_import_confirm(request):
     require(can_import_communities(request.user))
-    key = _stash_key(request.user, request.POST.get("token", ""))
-    stash = cache.get(key)
-    if stash is None:
+    token = request.POST.get("token", "")
+    key = _stash_key(request.user, token)
+    form = ImportConfirmForm({TOKEN_FIELD: token})
+    form.is_valid()
+    outcome = {}
+
+    def save_all():
+        stash = cache.get(key)
+        if stash is None:
+            return None
+        check, save = CHECKERS[stash["kind"]]
+        outcome["result"] = check(request.user, imports.read_table(stash["name"], stash["content"]))
+        return save(request.user, outcome["result"].rows) if outcome["result"].clean else None
+
+    # A second "Save all" (double click) waits for the first and is led to the registry.
+    saved = save_once(request, form, save_all, result_url=reverse("community_list"))
+    if saved is None and "result" in outcome:
+        # Someone registered a clashing community in between: show the new problems.
+        context = {"form": ImportForm(), "result": outcome["result"]}
+        return render(request, "communities/import.html", context)
+    if saved is None:
         messages.error(request, _("That upload has expired. Please upload the file again."))
         return redirect("community_import")
-    check, save = CHECKERS[stash["kind"]]
-    result = check(request.user, imports.read_table(stash["name"], stash["content"]))
-    if not result.clean:
-        # Someone registered a clashing community in between: show the new problems.
-        return render(request, "communities/import.html", {"form": ImportForm(), "result": result})
-    saved = save(request.user, result.rows)
     cache.delete(key)
     messages.success(request, _("%(n)d rows saved.") % {"n": len(saved)})
     return redirect("community_list")

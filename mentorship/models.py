@@ -65,6 +65,8 @@ class MOU(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every service that saves the row; edit forms carry it (civportal.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[areas, communities])
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from civportal.templatetags.thaidate import format_date
+from civportal.versioning import bump, check_version
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -68,9 +69,14 @@ def create_mou(actor, *, government_office, company, areas, communities=(), **fi
 
 
 @transaction.atomic
-def update_mou(actor, mou: MOU, *, areas=None, communities=None, **fields) -> MOU:
+def update_mou(actor, mou: MOU, *, version=None, areas=None, communities=None, **fields) -> MOU:
+    """Change an MOU's terms; ``version`` is the one the edit form was read at (a save
+    from an older one is refused with what changed since)."""
     if not can_edit_mou(actor, mou):
         raise PermissionDenied
+    mou = MOU.objects.select_for_update().get(pk=mou.pk)
+    check_version(mou, version)
+    bump(mou)
     for name, value in fields.items():
         if name not in MOU_FIELDS:
             raise ValueError(f"not editable: {name}")
@@ -105,8 +111,9 @@ def change_mou_status(actor, mou: MOU, to_status: str) -> MOU:
     if to_status == MOU.Status.SIGNED and not mou.signed_on:
         raise ValidationError(_("Enter the signing date before marking the MOU signed."))
     mou.status = to_status
+    bump(mou)
     mou._history_user = actor
-    mou.save(update_fields=["status"])
+    mou.save(update_fields=["status", "version"])
     return mou
 
 
@@ -148,9 +155,11 @@ def attach_signed_pdf(actor, mou: MOU, upload) -> MOU:
     if not can_edit_mou(actor, mou):
         raise PermissionDenied
     validate_signed_pdf(upload)
+    mou = MOU.objects.select_for_update().get(pk=mou.pk)
     mou.signed_pdf.save(f"mou-{mou.pk}.pdf", upload, save=False)
+    bump(mou)
     mou._history_user = actor
-    mou.save(update_fields=["signed_pdf"])
+    mou.save(update_fields=["signed_pdf", "version"])
     return mou
 
 
@@ -283,7 +292,8 @@ def _notify_session(session: TrainingSession, kind: Kind, template: str) -> None
     )
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def schedule_session(actor, mou: MOU, *, communities, mentors, **fields) -> TrainingSession:
     """Plan a training session for covered communities; mentors and communities are booked.
 
@@ -314,12 +324,17 @@ def _locked(session: TrainingSession) -> TrainingSession:
 
 @transaction.atomic(durable=True)
 def update_session(
-    actor, session: TrainingSession, *, communities=None, mentors=None, **fields
+    actor, session: TrainingSession, *, version=None, communities=None, mentors=None, **fields
 ) -> TrainingSession:
-    """Change a planned or confirmed session; bookings follow and everyone is told again."""
+    """Change a planned or confirmed session; bookings follow and everyone is told again.
+
+    ``version`` is the ``revision`` the edit form was read at: a save from an older one
+    is refused with what changed since.
+    """
     session = _locked(session)
     if not can_manage_session(actor, session):
         raise PermissionDenied
+    check_version(session, version, field="revision")
     if session.status not in OPEN_STATUSES:
         raise ValidationError(_("A finished or cancelled session can no longer be changed."))
     for name, value in fields.items():
@@ -335,7 +350,7 @@ def update_session(
             {"capacity": _("%(count)s people have already registered.") % {"count": registered}}
         )
     session.full_clean(validate_constraints=False)
-    session.revision += 1
+    bump(session, "revision")
     session._history_user = actor
     session.save()
     _book(session, mentors, communities)
@@ -357,7 +372,7 @@ def _move_session(actor, session: TrainingSession, to_status: str) -> TrainingSe
     if to_status == TrainingSession.Status.DONE and session.starts_at > timezone.now():
         raise ValidationError(_("A session can be marked done only once it has started."))
     session.status = to_status
-    session.revision += 1
+    bump(session, "revision")
     session._history_user = actor
     session.save(update_fields=["status", "revision"])
     if to_status == TrainingSession.Status.CANCELLED:
@@ -402,7 +417,8 @@ def register_for_session(actor, session: TrainingSession) -> Attendance:
     return Attendance.objects.create(session=session, person=actor, community=actor.community)
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def record_attendance(
     actor, session: TrainingSession, *, present_people=(), present_walk_ins=(), new_walk_ins=()
 ) -> int:
@@ -443,7 +459,8 @@ def record_attendance(
     return session.attendance.filter(present=True).count()
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def give_feedback(actor, session: TrainingSession, *, rating: int, comment: str = "") -> Feedback:
     """A participant rates the session 1–5 with a comment; a second answer replaces the first."""
     if not can_give_feedback(actor, session):
@@ -459,7 +476,8 @@ def give_feedback(actor, session: TrainingSession, *, rating: int, comment: str 
 MAX_MATERIAL_BYTES = 20 * 1024 * 1024
 
 
-@transaction.atomic(durable=True)
+# Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@transaction.atomic
 def add_material(actor, session: TrainingSession, *, title, file=None, url="") -> SessionMaterial:
     """Attach a handout or a link to a session."""
     if not can_manage_session(actor, session):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.services import invite_user
 from civportal.access import require
-from civportal.forms import save_through_service
+from civportal.forms import save_once, save_through_service
 from civportal.templatetags.thaidate import EN_MONTHS, TH_MONTHS, _is_thai, display_year
 
 from . import services
@@ -60,12 +60,18 @@ from .selectors import (
 )
 
 
-def _service_form(request, form, call, *, done, next_url, title, back, multipart=False, intro=""):
+def _service_form(
+    request, form, call, *, done, next_url, title, back, multipart=False, intro="", once=False
+):
     """The one shape of a form page: a valid POST runs ``call(form)`` (a service through
     save_through_service), then says ``done`` and redirects to ``next_url`` — either may be
-    a function of the service's result. Otherwise the (bound) form is shown again."""
+    a function of the service's result. Otherwise the (bound) form is shown again.
+
+    ``once``: a create form, run through save_once with its one-time token, so a second
+    POST of the same form creates nothing and is led to ``next_url`` of the first result.
+    """
     if request.method == "POST" and form.is_valid():
-        result = call(form)
+        result = save_once(request, form, call, form, result_url=next_url) if once else call(form)
         if result is not None:
             messages.success(request, done(result) if callable(done) else done)
             return redirect(next_url(result) if callable(next_url) else next_url)
@@ -146,6 +152,7 @@ def mou_create(request):
         next_url=lambda mou: reverse("mou_detail", args=[mou.pk]),
         title=_("New MOU (draft)"),
         back=reverse("mou_list"),
+        once=True,
     )
 
 
@@ -163,6 +170,7 @@ def mou_signatory(request, pk):
         next_url=reverse("mou_detail", args=[pk]),
         title=_("Add a signatory"),
         back=reverse("mou_detail", args=[pk]),
+        once=True,
     )
 
 
@@ -174,7 +182,9 @@ def mou_edit(request, pk):
     def save(form):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         fresh = mous_for(request.user).get(pk=pk)
-        return save_through_service(form, services.update_mou, request.user, fresh, **fields)
+        return save_through_service(
+            form, services.update_mou, request.user, fresh, version=form.read_version, **fields
+        )
 
     return _service_form(
         request,
@@ -253,6 +263,7 @@ def mou_assign(request, pk):
         next_url=reverse("mou_detail", args=[pk]),
         title=_("Assign a mentor"),
         back=reverse("mou_detail", args=[pk]),
+        once=True,
     )
 
 
@@ -272,6 +283,7 @@ def session_new(request, pk):
         next_url=lambda session: reverse("session_detail", args=[session.pk]),
         title=_("Schedule a training session"),
         back=reverse("mou_detail", args=[pk]),
+        once=True,
     )
 
 
@@ -298,6 +310,7 @@ def invite_mentor(request):
         next_url=reverse("mou_list"),
         title=_("Invite a mentor"),
         back=reverse("mou_list"),
+        once=True,
         intro=_("The invitation e-mail lets them create a mentor account for %(company)s.")
         % {"company": request.user.organisation.name},
     )
@@ -347,6 +360,7 @@ def session_edit(request, pk):
             services.update_session,
             request.user,
             get_session_for(request.user, pk),
+            version=form.read_version,
             **form.service_kwargs(),
         ),
         done=_("Session changed; participants have been told."),
@@ -404,8 +418,14 @@ def session_attendance(request, pk):
     members = list(session_members(session))
     form = AttendanceForm(request.POST or None, members=members, register=register)
     if request.method == "POST" and form.is_valid():
-        present = save_through_service(
-            form, services.record_attendance, request.user, session, **form.service_kwargs()
+        present = save_once(
+            request,
+            form,
+            services.record_attendance,
+            request.user,
+            session,
+            **form.service_kwargs(),
+            result_url=reverse("session_detail", args=[pk]),
         )
         if present is not None:
             messages.success(
@@ -429,6 +449,7 @@ def session_feedback(request, pk):
         next_url=reverse("session_detail", args=[pk]),
         title=_("Feedback on “%(title)s”") % {"title": session.title},
         back=reverse("session_detail", args=[pk]),
+        once=True,
     )
 
 
@@ -446,6 +467,7 @@ def session_material(request, pk):
         next_url=reverse("session_detail", args=[pk]),
         title=_("Add material"),
         back=reverse("session_detail", args=[pk]),
+        once=True,
         multipart=True,
     )
 

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from civportal.forms import OneTimeTokenMixin, VersionedFormMixin
 from civportal.images import clean_photo, validate_image_upload
 
 from .models import Enquiry, Product
@@ -61,7 +62,7 @@ def processed_photos(uploads) -> list:
     return photos
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(VersionedFormMixin, OneTimeTokenMixin, forms.ModelForm):
     # On a phone the camera comes right after the name: photos are what members add first.
     field_order = ["name_th", "name_en", "photos", "category", "price", "unit", "story"]
 
@@ -111,7 +112,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class EnquiryForm(forms.ModelForm):
+class EnquiryForm(OneTimeTokenMixin, forms.ModelForm):
     # Honeypot: hidden from people by CSS and from screen readers; bots fill every field.
     website = forms.CharField(
         label=_("Leave this field empty"),

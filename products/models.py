@@ -90,6 +90,8 @@ class Product(BilingualName):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every service that saves the row; edit forms carry it (civportal.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[sales_channels])
 

@@ -19,7 +19,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from civportal.forms import save_through_service
+from civportal.forms import save_once
 from communities.models import Cohort, Community, Stage
 
 from . import services
@@ -195,12 +195,14 @@ def enquiry(request, pk):
         if form.is_spam:
             # Look like success, so a bot learns nothing; nothing is stored or sent.
             return redirect("public_enquiry_sent", pk=pk)
-        sent = save_through_service(
+        sent = save_once(
+            request,
             form,
             services.send_enquiry,
             product,
             client_address=client_address(request),
             **{name: form.cleaned_data[name] for name in EnquiryForm.Meta.fields},
+            result_url=reverse("public_enquiry_sent", args=[pk]),
         )
         if sent:
             return redirect("public_enquiry_sent", pk=pk)

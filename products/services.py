@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import COMMUNITY_ROLES, Role, User
+from civportal.versioning import bump, check_version
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -104,12 +105,18 @@ def _apply(product, actor, fields, sales_channels) -> set[str]:
     return changed
 
 
+def _save(actor, product, *fields) -> None:
+    """Save some fields of a locked listing as one more version (a stale form then sees it)."""
+    bump(product)
+    product._history_user = actor
+    product.save(update_fields=[*fields, "version", "updated_at"])
+
+
 def _back_to_review(actor, product) -> None:
     """A published listing changed in a way that matters: hide it until an officer approves."""
     product.status = Product.Status.SUBMITTED
     product.submitted_at = timezone.now()
-    product._history_user = actor
-    product.save(update_fields=["status", "submitted_at", "updated_at"])
+    _save(actor, product, "status", "submitted_at")
     _tell_officers_submitted(product)
 
 
@@ -128,12 +135,20 @@ def create_product(actor, community, *, sales_channels=None, photos=(), **fields
 
 
 @transaction.atomic
-def update_product(actor, product: Product, *, sales_channels=None, photos=(), **fields) -> Product:
+def update_product(
+    actor, product: Product, *, version=None, sales_channels=None, photos=(), **fields
+) -> Product:
     """Edit a listing and add photos. A published listing whose FIELDS_NEEDING_REVIEW
-    changed, or that got new photos, goes back to review."""
+    changed, or that got new photos, goes back to review.
+
+    ``version`` is the one the edit form was read at: if someone saved since, a
+    StaleEdit says what they changed and nothing is saved.
+    """
     if not can_edit_product(actor, product):
         raise PermissionDenied
     product = Product.objects.select_for_update().select_related("community").get(pk=product.pk)
+    check_version(product, version)
+    bump(product)
     changed = _apply(product, actor, fields, sales_channels)
     added = _append_photos(product, photos)
     if product.status == Product.Status.PUBLISHED and (changed & FIELDS_NEEDING_REVIEW or added):
@@ -234,8 +249,7 @@ def submit_product(actor, product: Product) -> Product:
         raise ValidationError(_("Only a draft can be sent for review."))
     product.status = Product.Status.SUBMITTED
     product.submitted_at = timezone.now()
-    product._history_user = actor
-    product.save(update_fields=["status", "submitted_at", "updated_at"])
+    _save(actor, product, "status", "submitted_at")
     _tell_officers_submitted(product)
     return product
 
@@ -256,8 +270,7 @@ def publish_product(actor, product: Product) -> Product:
     product.status = Product.Status.PUBLISHED
     product.published_at = timezone.now()
     product.review_comment = ""
-    product._history_user = actor
-    product.save(update_fields=["status", "published_at", "review_comment", "updated_at"])
+    _save(actor, product, "status", "published_at", "review_comment")
     notify(
         _members_of(product.community),
         kind=Kind.LISTING_APPROVED,
@@ -278,8 +291,7 @@ def return_product(actor, product: Product, comment: str) -> Product:
     product = _reviewed(actor, product)
     product.status = Product.Status.DRAFT
     product.review_comment = comment
-    product._history_user = actor
-    product.save(update_fields=["status", "review_comment", "updated_at"])
+    _save(actor, product, "status", "review_comment")
     notify(
         _members_of(product.community),
         kind=Kind.LISTING_RETURNED,
@@ -298,8 +310,7 @@ def archive_product(actor, product: Product) -> Product:
         raise PermissionDenied
     product = Product.objects.select_for_update().get(pk=product.pk)
     product.status = Product.Status.ARCHIVED
-    product._history_user = actor
-    product.save(update_fields=["status", "updated_at"])
+    _save(actor, product, "status")
     return product
 
 

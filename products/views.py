@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civportal.access import require
-from civportal.forms import save_through_service
+from civportal.forms import save_once, save_through_service
 
 from . import services
 from .forms import ProductForm, ReturnForm
@@ -54,7 +55,8 @@ def product_create(request):
     require(can_create_product(request.user, community))
     form = ProductForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        product = save_through_service(
+        product = save_once(
+            request,
             form,
             services.create_product,
             request.user,
@@ -62,6 +64,7 @@ def product_create(request):
             photos=form.cleaned_data["photos"],
             sales_channels=form.cleaned_data["sales_channels"],
             **form.product_fields(),
+            result_url=lambda product: reverse("product_detail", args=[product.pk]),
         )
         if product:
             messages.success(request, _("Product saved as a draft. Send it for review when ready."))
@@ -102,6 +105,7 @@ def product_edit(request, pk):
             services.update_product,
             request.user,
             product,
+            version=form.read_version,
             photos=form.cleaned_data["photos"],
             sales_channels=form.cleaned_data["sales_channels"],
             **form.product_fields(),

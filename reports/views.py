@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from civportal.access import require
-from civportal.forms import save_through_service
+from civportal.forms import save_once
 
 from . import services
 from .forms import ReportRequestForm
@@ -18,13 +19,15 @@ def report_list(request):
     require(can_request_reports(request.user))
     form = ReportRequestForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        job = save_through_service(
+        job = save_once(
+            request,
             form,
             services.request_report,
             request.user,
             kind=form.cleaned_data["kind"],
             province=form.cleaned_data["province"],
             mou=form.cleaned_data["mou"],
+            result_url=lambda job: reverse("report_detail", args=[job.pk]),
         )
         if job:
             return redirect("report_detail", pk=job.pk)

@@ -235,3 +235,14 @@ def test_community_members_cannot_import(client):
     client.login(username="member.maejaem@civ.example", password=_demo_password())
 
     assert client.get(IMPORT).status_code == 403
+
+
+def test_save_all_pressed_twice_imports_once_and_leads_to_the_registry(nakhon_client):
+    response = nakhon_client.post(IMPORT, {"kind": "communities", "file": _csv(_rows(3))})
+    token = response.context["token"]
+
+    first = nakhon_client.post(CONFIRM, {"token": token})
+    second = nakhon_client.post(CONFIRM, {"token": token})
+
+    assert first.url == second.url == reverse("community_list")
+    assert Community.objects.filter(name_th__startswith="ชุมชนนำเข้า ").count() == 3

@@ -52,7 +52,8 @@ def test_edit_form_moves_the_session(client):
     session = book(starts_at=bangkok(5, 9))
     client.force_login(person("coordinator@civ.example"))
     client.post(
-        reverse("session_edit", args=[session.pk]), session_form(session.title, 5, "14:00", "16:00")
+        reverse("session_edit", args=[session.pk]),
+        session_form(session.title, 5, "14:00", "16:00", version=session.revision),
     )
     session.refresh_from_db()
     assert (session.starts_at, session.revision) == (bangkok(5, 14), 1)

@@ -134,6 +134,7 @@ def test_fda_number_in_the_wrong_format_is_refused_with_the_expected_format(clie
             "minimum_order": "1",
             "availability": "in_stock",
             "fda_number": "1234567890123",
+            "version": lime_powder.version,
         },
     )
     assert response.status_code == 200
