@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "simple_history",
+    # The project package itself: the orphan-file sweep's command and periodic task.
+    "civportal",
     "accounts",
     "communities",
     "mentorship",
@@ -162,6 +164,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.queue_monthly_province_reports",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
+    "sweep-orphan-files": {
+        "task": "civportal.tasks.sweep_orphan_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # Seconds a report job waits at each progress step: 0 always, except in the test that
 # kills a worker mid-run and needs the job to still be running.
@@ -248,11 +254,16 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Uploads are never served by path: every file leaves through civportal.files.serve_file,
+# after a scope check. Behind nginx, set this to the prefix of an ``internal`` location that
+# aliases MEDIA_ROOT (README) and nginx sends the bytes instead of a Python worker.
+CIV_X_ACCEL_REDIRECT_PREFIX = env("CIV_X_ACCEL_REDIRECT_PREFIX", "")
 # Outside production, whitenoise serves straight from the app and project static folders.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that removes files of rolled-back services (civportal/files.py).
+    "default": {"BACKEND": "civportal.files.PortalFileStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from civportal.files import removed_on_rollback
 
 from .models import (
     Community,
@@ -70,6 +71,7 @@ def _apply(instance, actor, fields: dict, photos: Iterable = ()):
     return instance
 
 
+@removed_on_rollback()
 @transaction.atomic
 def register_community(actor, *, photos: Iterable = (), **fields) -> Community:
     """An officer (or programme staff) registers a community in their province.
@@ -82,6 +84,7 @@ def register_community(actor, *, photos: Iterable = (), **fields) -> Community:
     return _apply(Community(), actor, fields, photos)
 
 
+@removed_on_rollback()
 @transaction.atomic
 def update_community(actor, community: Community, *, photos: Iterable = (), **fields) -> Community:
     """Change a community's profile; moving it to another tambon needs scope there too."""
@@ -132,6 +135,7 @@ def _community_mentors(community: Community):
     ).distinct()
 
 
+@removed_on_rollback()
 @transaction.atomic
 def log_visit(
     actor,
@@ -228,6 +232,7 @@ def set_indicator_targets(
     return saved
 
 
+@removed_on_rollback()
 @transaction.atomic(durable=True)
 def import_communities(actor, rows: list[dict]) -> list[Community]:
     """Register every row (already checked by ``communities.imports``) in one transaction.
@@ -240,6 +245,7 @@ def import_communities(actor, rows: list[dict]) -> list[Community]:
     return [register_community(actor, **row) for row in rows]
 
 
+@removed_on_rollback()
 @transaction.atomic(durable=True)
 def import_indicator_values(actor, visits: list[dict]) -> list[ProgressVisit]:
     """Log one visit per (community, date) with its values, all in one transaction."""

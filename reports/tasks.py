@@ -3,6 +3,7 @@ import time
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from civportal.jobs import TRANSIENT_ERRORS, periodic_task
@@ -20,8 +21,19 @@ class ReportTask(Task):
         """Called once retries are over (or for a non-transient error): record it on the job."""
         job_id = args[0] if args else kwargs.get("job_id")
         logger.error("report job %s failed: %r", job_id, exc)
-        reason = str(exc) if isinstance(exc, ReportError) else f"{type(exc).__name__}: {exc}"
-        services.fail_job(job_id, reason)
+        services.fail_job(job_id, _readable_reason(exc))
+
+
+def _readable_reason(exc: BaseException) -> str:
+    """What the person who asked is shown: never a server path (OSError messages name files;
+    the log above has the details)."""
+    if isinstance(exc, ReportError):
+        return str(exc)
+    if isinstance(exc, ValidationError):  # e.g. civportal.files.FileNotSaved
+        return " ".join(exc.messages)
+    if isinstance(exc, OSError):
+        return type(exc).__name__
+    return f"{type(exc).__name__}: {exc}"
 
 
 @shared_task(

@@ -150,6 +150,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("seed_demo", stdout=StringIO())
 
 
+@pytest.fixture(autouse=True)
+def media_root_in_tmp(settings, tmp_path):
+    """Files a test uploads go to its own folder, never to the developer's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 def forget_rate_limits():
     """Drop allauth's rate-limit counters (and only them) from the Redis cache."""
     from django.core.cache import cache
