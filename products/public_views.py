@@ -6,7 +6,6 @@ no cookie is set on them — the language switch here is a plain link, not a CSR
 The enquiry form is the one page with a CSRF token, and is never cached.
 """
 
-import json
 from functools import wraps
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from civportal.files import serve_file
 from civportal.forms import save_through_service
 from communities.models import Cohort, Community, Stage
+from communities.views import map_settings
 
 from . import services
 from .forms import CatalogueForm, EnquiryForm
@@ -39,7 +39,6 @@ from .selectors import (
     with_cover,
 )
 
-DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 PAGE_SIZE = 24
 
 
@@ -108,7 +107,7 @@ def community_list(request):
     points = [
         {
             "name": community.name,
-            "province": community.province.name,
+            "note": community.province.name,
             "lat": float(community.latitude),
             "lon": float(community.longitude),
             "url": reverse("public_community", args=[community.pk]),
@@ -122,14 +121,7 @@ def community_list(request):
         {
             "communities": communities,
             "points": points,
-            "map_config": json.dumps(
-                {
-                    "tiles": getattr(settings, "MAP_TILE_URL", DEFAULT_TILE_URL),
-                    "attribution": getattr(
-                        settings, "MAP_ATTRIBUTION", "© OpenStreetMap contributors"
-                    ),
-                }
-            ),
+            "map": map_settings(),
         },
     )
 
