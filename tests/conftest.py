@@ -157,6 +157,16 @@ def media_root_in_tmp(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture
+def seeded(transactional_db):
+    """The demo programme, for tests whose data other processes (browser, gunicorn) read."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+
+
 def forget_rate_limits():
     """Drop allauth's rate-limit counters (and only them) from the Redis cache."""
     from django.core.cache import cache

@@ -59,10 +59,10 @@ PREFIXES = [
 ]
 
 
-def traversal_paths(media_root: Path) -> list[str]:
-    """Request paths (already percent-encoded as sent on the wire) aimed at each private file."""
+def traversal_paths(media_root: Path, names=PRIVATE_FILES) -> list[str]:
+    """Request paths (already percent-encoded as sent on the wire) aimed at each file named."""
     paths = []
-    for name in PRIVATE_FILES:
+    for name in names:
         encoded = quote(name)
         for prefix in PREFIXES:
             depth = prefix.strip("/").count("/") + 1
