@@ -1,12 +1,21 @@
-"""Hand-built files for upload and file-door tests: PDFs with and without active content.
+"""Hand-built files for upload and file-door tests: images, PDFs with and without active content.
 
 Built byte by byte (with a correct cross-reference table) rather than with a PDF library,
 so each sample holds exactly the construct a test is about.
 """
 
 import zlib
+from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+
+def image_bytes(fmt: str, size=(8, 8)) -> bytes:
+    """A real image in ``fmt`` (JPEG, PNG, WEBP, GIF...)."""
+    buffer = BytesIO()
+    Image.new("RGB", size, (10, 200, 30)).save(buffer, fmt)
+    return buffer.getvalue()
 
 
 def _assemble(objects: list[bytes], trailer: bytes, *, version=b"1.7") -> bytes:

@@ -65,9 +65,11 @@ def traversal_paths(media_root: Path, names=PRIVATE_FILES) -> list[str]:
     for name in names:
         encoded = quote(name)
         for prefix in PREFIXES:
-            depth = prefix.strip("/").count("/") + 1
-            for step in PARENT_STEPS:
-                paths.append(prefix + step * depth + encoded)
+            # "/media/products/" is one folder below MEDIA_ROOT: one step up reaches it.
+            # One step more is tried too, for routes that map to nothing on disk.
+            below = prefix.strip("/").count("/")
+            for depth in sorted({max(below, 1), below + 1}):
+                paths += [prefix + step * depth + encoded for step in PARENT_STEPS]
         # The file asked for directly, and by its absolute path on the server.
         absolute = quote(str(media_root / name))
         paths += [

@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from civportal.files import sweep_orphans
 from products.models import Product, ProductImage
 from products.services import delete_product_photo, move_product_photo, set_product_cover
 from tests.storage import block_upload_folder, files_under
@@ -162,6 +161,8 @@ def test_a_removed_photos_files_stay_until_the_daily_sweep(
     three_photos, paentai_member, django_capture_on_commit_callbacks
 ):
     """A backup taken between the removal and the sweep still has the files its rows name."""
+    from civportal.files import sweep_orphans
+
     removed = three_photos[0]
     storage = removed.image.storage
     with django_capture_on_commit_callbacks(execute=True):
