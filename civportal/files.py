@@ -69,11 +69,18 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _passive_pdf(handle) -> bool:
-    try:
-        return not active_content(handle)
-    except PdfUnreadable:
-        return False
+def _inline_type(handle) -> str | None:
+    """The content type to show the file inline as, or None to have it downloaded."""
+    head = handle.read(2048)
+    handle.seek(0)
+    content_type = sniff(head)
+    if content_type == "application/pdf":
+        try:
+            if active_content(handle):
+                return None
+        except PdfUnreadable:
+            return None
+    return content_type
 
 
 def _safe_download_name(name: str) -> str:
@@ -100,12 +107,7 @@ def serve_file(request, file, *, public: bool = False, download_name: str | None
         logger.warning("a row points to a missing file: %s", file.name)
         raise Http404 from exc
     try:
-        head = handle.read(2048)
-        handle.seek(0)
-        content_type = sniff(head)
-        if content_type == "application/pdf" and not _passive_pdf(handle):
-            content_type = None
-        handle.seek(0)
+        content_type = _inline_type(handle)
     except BaseException:
         handle.close()
         raise
@@ -119,7 +121,7 @@ def serve_file(request, file, *, public: bool = False, download_name: str | None
             handle.close()
             return _file_headers(HttpResponseNotModified(), public, inline, content_type)
 
-    prefix = getattr(settings, "CIV_X_ACCEL_REDIRECT_PREFIX", "")
+    prefix = settings.CIV_X_ACCEL_REDIRECT_PREFIX
     if prefix:
         handle.close()
         response = HttpResponse(content_type=content_type or "application/octet-stream")
@@ -165,9 +167,6 @@ class UploadTo:
         if not (suffix[1:].isascii() and suffix[1:].isalnum() and len(suffix) <= 6):
             suffix = ""
         return f"{self.folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-
-    def __eq__(self, other):
-        return isinstance(other, UploadTo) and other.folder == self.folder
 
 
 # --- All-or-nothing uploads --------------------------------------------------------------
@@ -215,7 +214,7 @@ class PortalFileStorage(FileSystemStorage):
             logger.exception("could not remove %s after a failed write", name)
 
 
-class removed_on_rollback(ContextDecorator):  # noqa: N801 - used like transaction.atomic
+class removed_on_rollback(ContextDecorator):  # lower case: it reads like transaction.atomic
     """Remove the files written inside this block if the block ends with an exception.
 
     Put it above ``@transaction.atomic`` on every service that stores files, so a rolled
