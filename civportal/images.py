@@ -16,6 +16,8 @@ MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 # 40 megapixels is more than any phone camera; beyond that decoding could exhaust memory.
 MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+# What a photo is saved as when it keeps its own format (an MPO is a JPEG with extras).
+SAME_FORMAT = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
 
 
 def validate_image_upload(upload) -> None:
@@ -55,10 +57,14 @@ def validate_image_upload(upload) -> None:
         upload.seek(position)
 
 
-def clean_photo(upload, *, max_side: int = 2000, quality: int = 85, fmt: str = "JPEG"):
-    """Return a new upload: oriented upright, metadata stripped, at most ``max_side`` pixels."""
+def clean_photo(upload, *, max_side: int = 2000, quality: int = 85, fmt: str | None = "JPEG"):
+    """Return a new upload: oriented upright, metadata stripped, at most ``max_side`` pixels.
+
+    ``fmt=None`` keeps the photo's own format (a PNG keeps its transparency).
+    """
     validate_image_upload(upload)
     with Image.open(upload) as image:
+        fmt = fmt or SAME_FORMAT[image.format]
         image = ImageOps.exif_transpose(image)
         if fmt == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")

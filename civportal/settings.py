@@ -8,10 +8,12 @@ PostgreSQL and Redis under ``var/`` serve (see ``civportal/embedded.py``).
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "simple_history",
+    # The project package itself: form submission tokens, the orphan-file sweep.
     "civportal",
     "accounts",
     "communities",
@@ -77,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Django's own Content-Security-Policy (SECURE_CSP below), on every response.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-report-jobs": {
         "task": "reports.tasks.sweep_report_jobs",
         "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60")),
+    },
+    "sweep-orphan-files": {
+        "task": "civportal.tasks.sweep_orphan_files",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 # --- Outbox: e-mail (and later LINE) deliveries, report job leases ------------------
@@ -303,11 +312,16 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Where `manage.py backup` writes its archives unless told otherwise.
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+# Uploads are never served by path: every file leaves through civportal.files.serve_file,
+# after a scope check. Behind nginx, set this to the prefix of an ``internal`` location that
+# aliases MEDIA_ROOT (README) and nginx sends the bytes instead of a Python worker.
+CIV_X_ACCEL_REDIRECT_PREFIX = env("CIV_X_ACCEL_REDIRECT_PREFIX", "")
 # Outside production, whitenoise serves straight from the app and project static folders.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that removes files of rolled-back services (civportal/files.py).
+    "default": {"BACKEND": "civportal.files.PortalFileStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -350,6 +364,41 @@ MAP_ATTRIBUTION = env(
     "MAP_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+
+
+def tile_sources(url: str) -> list[str]:
+    """CSP sources that let the maps load tiles from an XYZ URL template.
+
+    ``https://{s}.tile.example.org/{z}/{x}/{y}.png`` → ``https://*.tile.example.org``; a
+    relative template is served by the portal itself ('self' covers it).
+    """
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return []
+    first, _dot, rest = parts.netloc.partition(".")
+    if "{" in rest:  # a placeholder past the first label cannot be a CSP host wildcard
+        return [f"{parts.scheme}:"]
+    return [f"{parts.scheme}://{'*' if '{' in first else first}{_dot}{rest}"]
+
+
+# --- Content-Security-Policy (Django's middleware) --------------------------------------
+# Every page: scripts, styles and fonts only from the portal's static files (no inline
+# script or style, no eval: pages carry their data in json_script blocks and data
+# attributes, static/js/maps.js reads them), images also from the map's tile server.
+# Uploaded files get a stricter policy of their own (civportal/files.py). Public pages are
+# cached, so the policy has no nonces.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *tile_sources(MAP_TILE_URL)],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # --- Public site (products.public_views) --------------------------------------
 PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "300"))

@@ -1,7 +1,5 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from accounts.views import accept_invitation_view
 
@@ -25,14 +23,6 @@ urlpatterns = [
     path("", include("products.public_urls")),
 ]
 
-# Photos shown on the public site (already cleaned, EXIF stripped) are public files in every
-# environment. Everything else under MEDIA_ROOT (visit photos, signed MOUs, materials,
-# reports) is served only through views that check scope, so production never exposes it.
-PUBLIC_MEDIA = r"^media/(?P<path>(?:products|communities)/[^?#]+)$"
-urlpatterns.insert(
-    0,
-    re_path(PUBLIC_MEDIA, views.public_media, name="public_media"),
-)
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing under MEDIA_ROOT has an address of its own, in any environment (DEBUG included):
+# every uploaded file is looked up by its row, in the reader's scope, and leaves through
+# civportal.files.serve_file (photo, MOU, material, report and visit-photo views).

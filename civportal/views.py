@@ -8,8 +8,7 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import cache_control, never_cache
-from django.views.static import serve
+from django.views.decorators.cache import never_cache
 
 from accounts.models import Role
 from communities.models import Stage
@@ -28,12 +27,6 @@ def _broker_answers() -> bool:
         return bool(client.ping())
     finally:
         client.close()
-
-
-@cache_control(public=True, max_age=7 * 24 * 3600)
-def public_media(request, path):
-    """A photo shown on the public site; cleaned at upload, so safe to cache anywhere."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @never_cache

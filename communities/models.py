@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from civportal.files import UploadTo
+
 
 class BilingualName(models.Model):
     """Thai name first; ``name`` answers in the active language."""
@@ -239,7 +241,7 @@ class Community(BilingualName):
 
 class CommunityPhoto(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="communities/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to=UploadTo("communities"))
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -356,7 +358,7 @@ class ProgressVisit(models.Model):
 
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(ProgressVisit, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="visits/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to=UploadTo("visits"))
     caption = models.CharField(_("caption"), max_length=200, blank=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
@@ -347,12 +348,13 @@ def officer_dashboard(user) -> dict:
 
 
 def map_markers(queryset: QuerySet[Community]) -> list[dict]:
-    """What the map needs per community with a location: id, name, stage, lat/lon."""
+    """What the map needs per community with a location (static/js/maps.js): name, link,
+    stage as the note, lat/lon."""
     return [
         {
-            "id": c.pk,
             "name": c.name,
-            "stage": c.get_stage_display(),
+            "url": reverse("community_detail", args=[c.pk]),
+            "note": c.get_stage_display(),
             "lat": float(c.latitude),
             "lon": float(c.longitude),
         }

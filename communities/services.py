@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from civportal.files import removed_on_rollback
 from civportal.versioning import bump, check_version
 
 from .models import (
@@ -71,6 +72,7 @@ def _apply(instance, actor, fields: dict, photos: Iterable = ()):
     return instance
 
 
+@removed_on_rollback()
 @transaction.atomic
 def register_community(actor, *, photos: Iterable = (), **fields) -> Community:
     """An officer (or programme staff) registers a community in their province.
@@ -83,6 +85,7 @@ def register_community(actor, *, photos: Iterable = (), **fields) -> Community:
     return _apply(Community(), actor, fields, photos)
 
 
+@removed_on_rollback()
 @transaction.atomic
 def update_community(
     actor, community: Community, *, version=None, photos: Iterable = (), **fields
@@ -143,6 +146,7 @@ def _community_mentors(community: Community):
     ).distinct()
 
 
+@removed_on_rollback()
 @transaction.atomic
 def log_visit(
     actor,
@@ -240,6 +244,7 @@ def set_indicator_targets(
 
 
 # Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@removed_on_rollback()
 @transaction.atomic
 def import_communities(actor, rows: list[dict]) -> list[Community]:
     """Register every row (already checked by ``communities.imports``) in one transaction.
@@ -253,6 +258,7 @@ def import_communities(actor, rows: list[dict]) -> list[Community]:
 
 
 # Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@removed_on_rollback()
 @transaction.atomic
 def import_indicator_values(actor, visits: list[dict]) -> list[ProgressVisit]:
     """Log one visit per (community, date) with its values, all in one transaction."""

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civportal.access import require
+from civportal.files import serve_file
 from civportal.forms import TOKEN_FIELD, save_once, save_through_service
 
 from . import exports, imports, services
@@ -176,8 +177,7 @@ def community_edit(request, pk):
 @login_required
 def visit_photo(request, pk):
     """A visit photo, only for those who may see its community (never a public file URL)."""
-    photo = get_visit_photo_for(request.user, pk)
-    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    return serve_file(request, get_visit_photo_for(request.user, pk).image)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from civportal.files import UploadTo
 from communities.models import BilingualName, Community, Organisation
 
 
@@ -60,7 +61,7 @@ class MOU(models.Model):
     communities = models.ManyToManyField(
         Community, related_name="mous", blank=True, verbose_name=_("covered communities")
     )
-    signed_pdf = models.FileField(_("signed MOU (PDF)"), upload_to="mous/%Y/", blank=True)
+    signed_pdf = models.FileField(_("signed MOU (PDF)"), upload_to=UploadTo("mous"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -258,7 +259,7 @@ class SessionCommunity(_Booking):
 class SessionMaterial(models.Model):
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="materials/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=UploadTo("materials"), blank=True)
     url = models.URLField(_("link"), blank=True)
 
     class Meta:

@@ -43,6 +43,29 @@ def get_mou_for(user, pk) -> MOU:
     return get_in_scope_or_404(mous_for(user), pk=pk)
 
 
+def signed_pdf_versions(mou: MOU) -> list:
+    """Earlier signed PDFs of an MOU, newest first: for each file the MOU no longer points
+    to, the history row that first recorded it (when and by whom it was uploaded)."""
+    rows = (
+        mou.history.exclude(signed_pdf="")
+        .exclude(signed_pdf=mou.signed_pdf.name or "")
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    first = {}
+    for row in rows:
+        first.setdefault(row.signed_pdf, row)
+    return sorted(first.values(), key=lambda row: row.history_date, reverse=True)
+
+
+def get_signed_pdf_version_for(user, pk, history_id):
+    """(MOU, its file as it was in one history row) for those who may see the MOU; 404 else."""
+    mou = get_mou_for(user, pk)
+    row = get_in_scope_or_404(mou.history.exclude(signed_pdf=""), history_id=history_id)
+    field = MOU._meta.get_field("signed_pdf")
+    return mou, row, field.attr_class(mou, field, row.signed_pdf)
+
+
 def sessions_for(user) -> QuerySet[TrainingSession]:
     queryset = TrainingSession.objects.select_related("mou", "area")
     if user.is_authenticated and user.is_programme_staff:

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from civportal.files import removed_on_rollback
 from civportal.templatetags.thaidate import format_date
 from civportal.versioning import bump, check_version
 from notifications.models import Kind
@@ -39,7 +40,7 @@ from .permissions import (
     can_sign_mou,
 )
 from .selectors import session_audience, session_members
-from .validators import validate_signed_pdf
+from .validators import clean_material_file, validate_signed_pdf
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -149,14 +150,17 @@ def add_signatory(actor, mou: MOU, *, party, name, position) -> MOUSignatory:
     )
 
 
+@removed_on_rollback()
 @transaction.atomic
 def attach_signed_pdf(actor, mou: MOU, upload) -> MOU:
-    """Store the scanned, signed MOU after checking it really is a PDF of a sane size."""
+    """Store the scanned, signed MOU after checking it is a readable PDF of a sane size with
+    no scripts or actions. A PDF it replaces stays on disk as an earlier version: the MOU's
+    history rows keep its name (``mou_pdf_versions``)."""
     if not can_edit_mou(actor, mou):
         raise PermissionDenied
     validate_signed_pdf(upload)
     mou = MOU.objects.select_for_update().get(pk=mou.pk)
-    mou.signed_pdf.save(f"mou-{mou.pk}.pdf", upload, save=False)
+    mou.signed_pdf.save("signed.pdf", upload, save=False)
     bump(mou)
     mou._history_user = actor
     mou.save(update_fields=["signed_pdf", "version"])
@@ -473,19 +477,20 @@ def give_feedback(actor, session: TrainingSession, *, rating: int, comment: str 
     return feedback
 
 
-MAX_MATERIAL_BYTES = 20 * 1024 * 1024
-
-
 # Not durable: its create form runs it inside save_once's transaction (civportal.forms).
+@removed_on_rollback()
 @transaction.atomic
 def add_material(actor, session: TrainingSession, *, title, file=None, url="") -> SessionMaterial:
-    """Attach a handout or a link to a session."""
+    """Attach a handout or a link to a session (files checked by ``clean_material_file``)."""
     if not can_manage_session(actor, session):
         raise PermissionDenied
     if not file and not url:
         raise ValidationError(_("Attach a file or give a link."))
-    if file and file.size > MAX_MATERIAL_BYTES:
-        raise ValidationError({"file": _("A material file may be at most 20 MB.")})
+    if file:
+        try:
+            file = clean_material_file(file)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
     return SessionMaterial.objects.create(session=session, title=title, file=file or "", url=url)
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.mou_status, name="mou_status"),
     path("<int:pk>/signed-pdf/upload/", views.mou_pdf_upload, name="mou_pdf_upload"),
     path("<int:pk>/signed-pdf/", views.mou_pdf, name="mou_pdf"),
+    path("<int:pk>/signed-pdf/<int:history_id>/", views.mou_pdf_version, name="mou_pdf_version"),
     path("<int:pk>/assign/", views.mou_assign, name="mou_assign"),
     path("<int:pk>/sessions/new/", views.session_new, name="session_new"),
 ]

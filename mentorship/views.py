@@ -1,11 +1,12 @@
 import calendar as calendar_module
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.services import invite_user
 from civportal.access import require
+from civportal.files import serve_file
 from civportal.forms import save_once, save_through_service
 from civportal.templatetags.thaidate import EN_MONTHS, TH_MONTHS, _is_thai, display_year
 
@@ -51,10 +53,12 @@ from .selectors import (
     get_material_for,
     get_mou_for,
     get_session_for,
+    get_signed_pdf_version_for,
     mous_for,
     session_members,
     sessions_for,
     sessions_in_range,
+    signed_pdf_versions,
     upcoming_sessions_for,
     with_register_counts,
 )
@@ -135,6 +139,7 @@ def mou_detail(request, pk):
             "can_schedule": can_schedule_session(user, mou),
             "can_invite": can_invite_mentors(user) and user.organisation_id == mou.company_id,
             "status_moves": _status_moves(user, mou),
+            "pdf_versions": signed_pdf_versions(mou),
         },
     )
 
@@ -233,20 +238,23 @@ def mou_pdf_upload(request, pk):
 def mou_pdf(request, pk):
     """The signed PDF, served only to people who may see the MOU."""
     mou = get_mou_for(request.user, pk)
-    if not mou.signed_pdf:
-        raise Http404
-    return FileResponse(
-        mou.signed_pdf.open("rb"), content_type="application/pdf", filename=f"mou-{mou.pk}.pdf"
-    )
+    return serve_file(request, mou.signed_pdf, download_name=f"mou-{mou.pk}.pdf")
+
+
+@login_required
+def mou_pdf_version(request, pk, history_id):
+    """An earlier signed PDF of the MOU, from its history, for people who may see the MOU."""
+    mou, row, file = get_signed_pdf_version_for(request.user, pk, history_id)
+    uploaded = timezone.localdate(row.history_date)
+    return serve_file(request, file, download_name=f"mou-{mou.pk}-{uploaded:%Y-%m-%d}.pdf")
 
 
 @login_required
 def session_material_file(request, pk):
     """A session's uploaded material, only for those who may see the session."""
     material = get_material_for(request.user, pk)
-    if not material.file:
-        raise Http404
-    return FileResponse(material.file.open("rb"), as_attachment=True)
+    extension = PurePosixPath(material.file.name).suffix
+    return serve_file(request, material.file, download_name=f"{material.title}{extension}")
 
 
 @login_required

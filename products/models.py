@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from civportal.files import UploadTo
 from communities.models import BilingualName, Community
 
 # เลขสารบบอาหาร (อย.): 13 digits, usually written 12-3-45678-9-0123.
@@ -142,8 +143,8 @@ class ProductImage(models.Model):
     """
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(_("photo"), upload_to="products/%Y/%m/")
-    thumb = models.ImageField(_("thumbnail"), upload_to="products/%Y/%m/thumbs/", blank=True)
+    image = models.ImageField(_("photo"), upload_to=UploadTo("products"))
+    thumb = models.ImageField(_("thumbnail"), upload_to=UploadTo("products/thumbs"), blank=True)
     # Of ``image``, for OpenGraph and to reserve space on the page.
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)

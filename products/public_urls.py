@@ -15,6 +15,8 @@ urlpatterns = [
     path("p/<int:pk>/", public_views.product_detail, name="public_product"),
     path("p/<int:pk>/enquire/", public_views.enquiry, name="public_enquiry"),
     path("p/<int:pk>/enquire/sent/", public_views.enquiry_sent, name="public_enquiry_sent"),
+    path("photos/product/<int:pk>/<slug:size>/", public_views.product_photo, name="product_photo"),
+    path("photos/community/<int:pk>/", public_views.community_photo, name="community_photo"),
     path("lang/<slug:code>/", public_views.set_language, name="public_set_language"),
     path(
         "sitemap.xml",

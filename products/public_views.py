@@ -6,7 +6,6 @@ no cookie is set on them — the language switch here is a plain link, not a CSR
 The enquiry form is the one page with a CSRF token, and is never cached.
 """
 
-import json
 from functools import wraps
 
 from django.conf import settings
@@ -19,15 +18,20 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from civportal.files import serve_file
 from civportal.forms import save_once
 from communities.models import Cohort, Community, Stage
+from communities.views import map_settings
 
 from . import services
 from .forms import CatalogueForm, EnquiryForm
 from .selectors import (
     catalogue,
     catalogue_provinces,
+    get_community_photo,
+    get_photo_for,
     get_public_community,
+    get_published_photo,
     get_published_product,
     public_communities,
     published_products,
@@ -35,7 +39,6 @@ from .selectors import (
     with_cover,
 )
 
-DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 PAGE_SIZE = 24
 
 
@@ -104,7 +107,7 @@ def community_list(request):
     points = [
         {
             "name": community.name,
-            "province": community.province.name,
+            "note": community.province.name,
             "lat": float(community.latitude),
             "lon": float(community.longitude),
             "url": reverse("public_community", args=[community.pk]),
@@ -118,14 +121,7 @@ def community_list(request):
         {
             "communities": communities,
             "points": points,
-            "map_config": json.dumps(
-                {
-                    "tiles": getattr(settings, "MAP_TILE_URL", DEFAULT_TILE_URL),
-                    "attribution": getattr(
-                        settings, "MAP_ATTRIBUTION", "© OpenStreetMap contributors"
-                    ),
-                }
-            ),
+            "map": map_settings(),
         },
     )
 
@@ -174,10 +170,36 @@ def product_detail(request, pk):
             "photos": photos,
             "cover": cover,
             "channels": product.sales_channels.all(),
-            "og_image": request.build_absolute_uri(cover.image.url) if cover else "",
+            "og_image": (
+                request.build_absolute_uri(reverse("product_photo", args=[cover.pk, "large"]))
+                if cover
+                else ""
+            ),
             "canonical": request.build_absolute_uri(reverse("public_product", args=[pk])),
         },
     )
+
+
+PHOTO_SIZES = ("large", "thumb")
+
+
+def product_photo(request, pk, size):
+    """A product photo by its row: public and cacheable once the listing is published;
+    before that (draft, in review) or after (archived) only for people in the product's
+    scope, never cached. ``thumb`` falls back to the large photo where none was made."""
+    if size not in PHOTO_SIZES:
+        raise Http404
+    photo = get_published_photo(pk)
+    public = photo is not None
+    if not public:
+        photo = get_photo_for(request.user, pk)
+    file = photo.thumb if size == "thumb" and photo.thumb else photo.image
+    return serve_file(request, file, public=public)
+
+
+def community_photo(request, pk):
+    """A community's photo by its row; communities are public, so anyone may cache it."""
+    return serve_file(request, get_community_photo(pk).image, public=True)
 
 
 def client_address(request) -> str:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from civportal.access import get_in_scope_or_404
-from communities.models import Community, Province
+from communities.models import Community, CommunityPhoto, Province
 from communities.selectors import communities_for
 from mentorship.models import TrainingSession
 
@@ -37,6 +37,11 @@ def products_for(user) -> QuerySet[Product]:
 
 def get_product_for(user, pk) -> Product:
     return get_in_scope_or_404(products_for(user), pk=pk)
+
+
+def get_published_photo(pk) -> ProductImage | None:
+    """A photo of a published listing (anyone may see it), or None."""
+    return ProductImage.objects.filter(pk=pk, product__status=Product.Status.PUBLISHED).first()
 
 
 def get_photo_for(user, pk) -> ProductImage:
@@ -157,6 +162,11 @@ def public_communities() -> QuerySet[Community]:
 
 def get_public_community(pk) -> Community:
     return get_in_scope_or_404(public_communities(), pk=pk)
+
+
+def get_community_photo(pk) -> CommunityPhoto:
+    """A community's photo: communities and their stories are public."""
+    return get_in_scope_or_404(CommunityPhoto.objects.all(), pk=pk)
 
 
 def upcoming_public_sessions(community, limit=10) -> QuerySet[TrainingSession]:

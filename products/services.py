@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import COMMUNITY_ROLES, Role, User
+from civportal.files import removed_on_rollback
 from civportal.versioning import bump, check_version
 from notifications.models import Kind
 from notifications.services import notify
@@ -120,6 +121,7 @@ def _back_to_review(actor, product) -> None:
     _tell_officers_submitted(product)
 
 
+@removed_on_rollback()
 @transaction.atomic
 def create_product(actor, community, *, sales_channels=None, photos=(), **fields) -> Product:
     """A member adds a listing to their community; it starts as a draft.
@@ -134,6 +136,7 @@ def create_product(actor, community, *, sales_channels=None, photos=(), **fields
     return product
 
 
+@removed_on_rollback()
 @transaction.atomic
 def update_product(
     actor, product: Product, *, version=None, sales_channels=None, photos=(), **fields
@@ -222,9 +225,12 @@ def set_product_cover(actor, photo: ProductImage) -> None:
 
 @transaction.atomic
 def delete_product_photo(actor, photo: ProductImage) -> None:
-    """Remove a photo and its files; the next photo becomes the cover if it was the cover."""
+    """Remove a photo; the next photo becomes the cover if it was the cover.
+
+    Its files stay on disk until the daily sweep (``civportal.files.sweep_orphans``) finds
+    no row pointing to them, so a backup taken meanwhile still has every file its rows name.
+    """
     product = _locked_for_photos(actor, photo.product)
-    files = [photo.image.name, photo.thumb.name]
     was_cover = photo.is_cover
     photo.delete()
     product.images.filter(position__gt=photo.position).update(position=F("position") - 1)
@@ -232,9 +238,6 @@ def delete_product_photo(actor, photo: ProductImage) -> None:
         first = product.images.order_by("position", "id").first()
         if first:
             product.images.filter(pk=first.pk).update(is_cover=True)
-    storage = ProductImage._meta.get_field("image").storage
-    # Files go only once the row is surely gone.
-    transaction.on_commit(lambda: [storage.delete(name) for name in files if name])
     _photos_changed(actor, product)
 
 

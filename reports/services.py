@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from civportal.files import removed_on_rollback
 from civportal.jobs import dispatch, dispatch_on_commit
 from communities.models import Province
 from mentorship.selectors import mous_for
@@ -182,6 +183,7 @@ def record_progress(job_id: int, percent: int) -> None:
     )
 
 
+@removed_on_rollback()
 def finish_job(job_id: int, attempt: int, filename: str, content: bytes) -> ReportJob:
     """Store the file and mark the job done, once.
 

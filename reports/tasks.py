@@ -3,6 +3,7 @@ import time
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,11 +26,17 @@ class ReportTask(Task):
         """
         job_id = args[0] if args else kwargs.get("job_id")
         logger.error("report job %s failed: %r", job_id, exc, exc_info=exc)
-        if isinstance(exc, ReportError):
-            reason = str(exc)
-        else:
-            reason = _("an unexpected error on the server (the details are in the server's log)")
-        services.fail_job(job_id, reason)
+        services.fail_job(job_id, _readable_reason(exc))
+
+
+def _readable_reason(exc: BaseException) -> str:
+    """What the person who asked is shown: never a server path or a traceback's words
+    (OSError messages name files); the log above has the details."""
+    if isinstance(exc, ReportError):
+        return str(exc)
+    if isinstance(exc, ValidationError):  # e.g. civportal.files.FileNotSaved
+        return " ".join(exc.messages)
+    return _("an unexpected error on the server (the details are in the server's log)")
 
 
 @shared_task(

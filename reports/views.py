@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from civportal.access import require
+from civportal.files import serve_file
 from civportal.forms import save_once
 
 from . import services
@@ -53,6 +54,4 @@ def report_download(request, pk):
     job = get_report_for(request.user, pk)
     if job.status != ReportJob.Status.DONE:
         raise Http404
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
-    )
+    return serve_file(request, job.file)

@@ -150,6 +150,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("seed_demo", stdout=StringIO())
 
 
+@pytest.fixture(autouse=True)
+def media_root_in_tmp(settings, tmp_path):
+    """Files a test uploads go to its own folder, never to the developer's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The demo programme, for tests whose data other processes (browser, gunicorn) read."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+
+
 def forget_rate_limits():
     """Drop allauth's rate-limit counters (and only them) from the Redis cache."""
     from django.core.cache import cache

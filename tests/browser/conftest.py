@@ -1,9 +1,7 @@
 import os
 import shutil
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -32,11 +30,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("seed_demo", stdout=StringIO())
 
 
 @pytest.fixture

@@ -1,12 +1,7 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.test import override_settings
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.production.harness import manage, production_env
 
 
 @pytest.mark.django_db
@@ -24,25 +19,6 @@ def test_healthz_reports_a_missing_broker_as_degraded_not_down(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "degraded", "database": True, "broker": False}
-
-
-def production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CIV_"))}
-    env.update(
-        CIV_ENV="production",
-        SECRET_KEY="x" * 20 + "-a-long-random-production-secret-for-the-check-" + "y" * 20,
-        ALLOWED_HOSTS="civ.example",
-        DATABASE_URL="postgres://civ@127.0.0.1:5432/civ",
-        REDIS_URL="redis://127.0.0.1:6379/0",
-        **extra,
-    )
-    return env
-
-
-def manage(*args, env):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
 
 
 def test_check_deploy_with_production_settings_has_no_warnings():

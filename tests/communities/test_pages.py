@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from communities.management.commands.seed_demo import demo_password
 from communities.models import Community, Indicator, ProgressVisit, Stage, VisitPhoto
-from communities.services import log_visit
+from communities.services import log_visit, update_community
+from tests.storage import block_upload_folder, files_under
 
 from .helpers import huge_png_header, officer, png, register_many, tambons
 
@@ -340,3 +341,78 @@ def test_officer_pages_switch_to_english_with_ce_years(client, settings, name, e
 
     assert english in page
     assert str(timezone.localdate().year + 543) not in page
+
+
+# --- Storage faults: all or nothing ----------------------------------------------------
+def test_an_unwritable_visit_photo_folder_is_a_form_error_that_keeps_the_input(client, settings):
+    community = register_many(officer(), 1)[0]
+    blocker = block_upload_folder(settings.MEDIA_ROOT, "visits")
+    _login(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.post(
+        reverse("visit_create", args=[community.pk]),
+        _visit_data(photos=[png("a.png"), png("b.png")]),
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "The file could not be saved. Please try again" in " ".join(form.non_field_errors())
+    assert form["summary"].value() == "ติดตามการพัฒนาบรรจุภัณฑ์"
+    assert form["indicator_monthly_revenue"].value() == "12500"
+    assert str(settings.MEDIA_ROOT) not in response.content.decode()
+    assert not ProgressVisit.objects.filter(community=community).exists()
+    assert files_under(settings.MEDIA_ROOT, besides=[blocker]) == []
+
+
+def test_the_second_photo_failing_removes_the_first_and_registers_nothing(
+    client, settings, monkeypatch
+):
+    from django.core.files.storage import FileSystemStorage
+
+    real_save, calls = FileSystemStorage._save, []
+
+    def second_write_fails(storage, name, content):
+        calls.append(name)
+        if len(calls) == 2:
+            raise PermissionError(13, "Permission denied", str(settings.MEDIA_ROOT))
+        return real_save(storage, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", second_write_fails)
+    _login(client)
+    place = tambons("80")[0]
+    response = client.post(
+        reverse("community_create"),
+        {
+            "name_th": "ชุมชนสองภาพ",
+            "province": "80",
+            "district": place.district_id,
+            "subdistrict": place.code,
+            "activity": "food",
+            "members_count": 5,
+            "identity_story": "ผ้าทอมือ",
+            "photos": [png("a.png"), png("b.png")],
+        },
+    )
+
+    assert response.status_code == 200 and len(calls) == 2
+    assert response.context["form"]["identity_story"].value() == "ผ้าทอมือ"
+    assert response.context["form"].non_field_errors()
+    assert not Community.objects.filter(name_th="ชุมชนสองภาพ").exists()
+    assert files_under(settings.MEDIA_ROOT) == []
+
+
+def test_community_photos_are_public_by_row_and_cached(client):
+    community = register_many(officer(), 1, prefix="ชุมชนมีภาพ")[0]
+    update_community(officer(), community, photos=[png("front.png")])
+    photo = community.photos.get()
+    url = reverse("community_photo", args=[photo.pk])
+
+    public_page = client.get(reverse("public_community", args=[community.pk])).content.decode()
+    response = client.get(url)
+
+    assert url in public_page and "/media/" not in public_page
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "public, max-age=604800"
+    _login(client)
+    assert url in client.get(reverse("community_detail", args=[community.pk])).content.decode()

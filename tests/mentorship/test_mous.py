@@ -15,6 +15,8 @@ from mentorship import services
 from mentorship.models import MOU, MentorAssignment
 from mentorship.validators import MAX_PDF_BYTES
 from tests.factories import make_user
+from tests.samples import ACTIVE_PDFS, pdf_upload
+from tests.storage import block_upload_folder, files_under
 
 from .conftest import bangkok, book, maejaem, person, scg_mou
 
@@ -79,6 +81,9 @@ def test_the_signed_pdf_is_served_only_inside_scope(client, mou):
     client.force_login(person("mentor@civ.example"))
     response = client.get(reverse("mou_pdf", args=[mou.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content)[:5] == b"%PDF-"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="mou-{mou.pk}.pdf"'
+    assert response["Cache-Control"] == "private, no-store"
     client.force_login(person("officer.saraburi@civ.example"))
     assert client.get(reverse("mou_pdf", args=[mou.pk])).status_code == 404
 
@@ -210,3 +215,69 @@ def test_signatories_are_added_in_order(mou):
         services.add_signatory(
             person("mentor@civ.example"), mou, party="witness", name="x", position="y"
         )
+
+
+@pytest.mark.parametrize("content", ACTIVE_PDFS.values(), ids=ACTIVE_PDFS.keys())
+def test_a_pdf_with_scripts_or_actions_is_refused_with_a_clear_message(client, mou, content):
+    client.force_login(person("coordinator@civ.example"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        reverse("mou_pdf_upload", args=[mou.pk]), {"signed_pdf": pdf_upload(content)}
+    )
+    assert response.status_code == 200
+    assert "contains active content" in response.content.decode()
+    mou.refresh_from_db()
+    assert not mou.signed_pdf
+
+
+def test_a_scanners_open_action_that_only_shows_the_first_page_is_accepted(mou):
+    services.attach_signed_pdf(person("officer.lampang@civ.example"), mou, pdf_upload())
+    mou.refresh_from_db()
+    assert mou.signed_pdf
+
+
+def test_a_replaced_signed_pdf_stays_as_an_earlier_version_seen_only_in_scope(client, mou):
+    officer = person("officer.lampang@civ.example")
+    services.attach_signed_pdf(officer, mou, pdf_upload(real_pdf().read()))
+    mou.refresh_from_db()
+    first = mou.signed_pdf.name
+    services.attach_signed_pdf(officer, mou, pdf_upload())
+    mou.refresh_from_db()
+    assert mou.signed_pdf.name != first and mou.signed_pdf.storage.exists(first)
+
+    client.force_login(person("mentor@civ.example"))
+    page = client.get(reverse("mou_detail", args=[mou.pk])).content.decode()
+    version = mou.history.filter(signed_pdf=first).earliest("history_date")
+    url = reverse("mou_pdf_version", args=[mou.pk, version.history_id])
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content) == mou.signed_pdf.storage.open(first).read()
+
+    client.force_login(person("officer.saraburi@civ.example"))
+    assert client.get(url).status_code == 404
+    # Another MOU's earlier PDF is not reached through this MOU's address either.
+    other = draft_mou(officer)
+    services.attach_signed_pdf(officer, other, pdf_upload())
+    other = other.history.exclude(signed_pdf="").first()
+    client.force_login(person("mentor@civ.example"))
+    assert (
+        client.get(reverse("mou_pdf_version", args=[mou.pk, other.history_id])).status_code == 404
+    )
+
+    # The earlier file is referenced by its history row, so the daily sweep keeps it.
+    from civportal.files import sweep_orphans
+
+    assert first not in sweep_orphans(older_than_hours=0)
+
+
+def test_an_unwritable_mou_folder_is_a_form_error_and_nothing_is_stored(client, mou, settings):
+    blocker = block_upload_folder(settings.MEDIA_ROOT, "mous")
+    client.force_login(person("coordinator@civ.example"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("mou_pdf_upload", args=[mou.pk]), {"signed_pdf": pdf_upload()})
+    assert response.status_code == 200
+    assert "The file could not be saved" in response.content.decode()
+    mou.refresh_from_db()
+    assert not mou.signed_pdf
+    assert files_under(settings.MEDIA_ROOT, besides=[blocker]) == []

@@ -1,10 +1,10 @@
 """Session pages through the client: forms keep what was typed and show the service's errors."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mentorship.models import Attendance, Feedback, SessionMaterial, TrainingSession
+from tests.samples import pdf_upload
 
 from .conftest import bangkok, book, maejaem, person, scg_mou
 
@@ -87,7 +87,7 @@ def test_feedback_page_saves_the_participants_rating(client):
 def test_material_page_adds_a_file(client):
     session = book(starts_at=bangkok(7, 9))
     client.force_login(person("mentor@civ.example"))
-    upload = SimpleUploadedFile("slides.pdf", b"%PDF-1.4 handout", content_type="application/pdf")
+    upload = pdf_upload(name="slides.pdf")
     client.post(reverse("session_material", args=[session.pk]), {"title": "สไลด์", "file": upload})
     assert SessionMaterial.objects.get(session=session).title == "สไลด์"
 

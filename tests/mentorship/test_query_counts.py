@@ -37,7 +37,8 @@ PAGES = [
     ("calendar_month", "mentor@civ.example", "month", 6),
     ("calendar_week", "coordinator@civ.example", "date", 6),
     ("training_upcoming", "member.maejaem@civ.example", "", 7),
-    ("mou_detail", "officer.lampang@civ.example", "", 15),
+    # 16: one of them reads the signed PDF's earlier versions from the MOU's history.
+    ("mou_detail", "officer.lampang@civ.example", "", 16),
 ]
 
 

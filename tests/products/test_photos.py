@@ -1,15 +1,18 @@
 """Product photos: only real, reasonably sized images; stored cleaned and resized."""
 
+import errno
 import struct
 import zlib
 from io import BytesIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
 from products.models import Product, ProductImage
 from products.services import delete_product_photo, move_product_photo, set_product_cover
+from tests.storage import block_upload_folder, files_under
 
 from .conftest import photo_bytes, signed_in, upload
 
@@ -152,7 +155,25 @@ def test_removing_the_cover_makes_the_next_photo_the_cover(
     remaining = list(three_photos[1].product.images.all())
     assert [p.pk for p in remaining] == [three_photos[1].pk, three_photos[2].pk]
     assert [p.position for p in remaining] == [0, 1] and remaining[0].is_cover
-    assert not three_photos[0].image.storage.exists(three_photos[0].image.name)
+
+
+def test_a_removed_photos_files_stay_until_the_daily_sweep(
+    three_photos, paentai_member, django_capture_on_commit_callbacks
+):
+    """A backup taken between the removal and the sweep still has the files its rows name."""
+    from civportal.files import sweep_orphans
+
+    removed = three_photos[0]
+    storage = removed.image.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_product_photo(paentai_member, removed)
+    assert storage.exists(removed.image.name) and storage.exists(removed.thumb.name)
+
+    swept = sweep_orphans(older_than_hours=0)
+
+    assert swept == sorted([removed.image.name, removed.thumb.name])
+    assert not storage.exists(removed.image.name)
+    assert all(storage.exists(photo.image.name) for photo in three_photos[1:])
 
 
 def test_the_phone_form_opens_the_camera_for_several_photos(client):
@@ -160,3 +181,112 @@ def test_the_phone_form_opens_the_camera_for_several_photos(client):
     page = client.get(reverse("product_create")).content.decode()
     assert 'type="file"' in page and 'accept="image/*"' in page
     assert 'capture="environment"' in page and "multiple" in page
+
+
+# --- Storage faults: all or nothing ----------------------------------------------------
+@pytest.mark.parametrize(
+    "folder", ["products", "products/thumbs"], ids=["full-size-write-fails", "thumbnail-fails"]
+)
+def test_a_storage_failure_is_a_form_error_that_keeps_the_input_and_leaves_nothing(
+    client, settings, caplog, folder
+):
+    blocker = block_upload_folder(settings.MEDIA_ROOT, folder)
+    client.cookies["django_language"] = "en"
+    signed_in(client, "member.paentai@civ.example")
+
+    response = client.post(reverse("product_create"), {**FORM, "photos": [upload("a.jpg")]})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The file could not be saved. Please try again" in page
+    assert str(settings.MEDIA_ROOT) not in page  # no server path for the user
+    assert 'value="มะนาวผง สูตรใหม่"' in page and 'value="150.00"' in page
+    assert not Product.objects.filter(name_th=FORM["name_th"]).exists()
+    assert not ProductImage.objects.exists()
+    assert files_under(settings.MEDIA_ROOT, besides=[blocker]) == []
+    assert str(settings.MEDIA_ROOT) in caplog.text  # the details are in the log
+
+
+def test_a_full_disk_on_a_thumbnail_leaves_no_half_written_file(
+    client, settings, monkeypatch, lime_powder, paentai_member
+):
+    from django.core.exceptions import ValidationError
+    from django.core.files.storage import FileSystemStorage
+
+    from products.services import update_product
+
+    real_save = FileSystemStorage._save
+
+    def disk_fills_on_thumbnails(storage, name, content):
+        if name.startswith("products/thumbs/"):
+            real_save(storage, name, ContentFile(b"half a thumbn"))  # the bytes that fitted
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(storage, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_fills_on_thumbnails)
+    before = lime_powder.images.count()
+    with pytest.raises(ValidationError, match="could not be saved"):
+        update_product(paentai_member, lime_powder, photos=[(upload("a.jpg"), upload("a.webp"))])
+    assert lime_powder.images.count() == before
+    assert files_under(settings.MEDIA_ROOT) == []
+
+
+# --- Photos by row: public once published, otherwise only in scope ----------------------
+@pytest.fixture
+def photographed(lime_powder, paentai_member):
+    """มะนาวผง with one photo, back in review (a photo change needs a new review)."""
+    from products.services import update_product
+
+    update_product(
+        paentai_member,
+        lime_powder,
+        photos=[(upload("a.jpg"), upload("a.webp", photo_bytes(fmt="WEBP"), "image/webp"))],
+    )
+    lime_powder.refresh_from_db()
+    return lime_powder.images.get()
+
+
+def test_a_published_listings_photo_is_public_and_cached_for_a_week(
+    client, photographed, lampang_officer
+):
+    from products.services import publish_product
+
+    publish_product(lampang_officer, photographed.product)
+    for size, content_type in (("large", "image/jpeg"), ("thumb", "image/webp")):
+        response = client.get(reverse("product_photo", args=[photographed.pk, size]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == content_type
+        assert response["Cache-Control"] == "public, max-age=604800"
+
+
+@pytest.mark.parametrize("status", ["submitted", "draft", "archived"])
+def test_an_unpublished_listings_photo_is_only_for_people_in_its_scope(
+    client, photographed, status
+):
+    Product.objects.filter(pk=photographed.product_id).update(status=status)
+    url = reverse("product_photo", args=[photographed.pk, "large"])
+    assert client.get(url).status_code == 404  # anonymous
+    for email in ("member.paentai@civ.example", "officer.lampang@civ.example"):
+        signed_in(client, email)
+        response = client.get(url)
+        assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    for email in ("member.maejaem@civ.example", "officer.saraburi@civ.example"):
+        signed_in(client, email)
+        assert client.get(url).status_code == 404
+
+
+def test_a_photo_without_a_thumbnail_serves_the_large_one_and_other_sizes_are_404(
+    client, photographed
+):
+    ProductImage.objects.filter(pk=photographed.pk).update(thumb="")
+    signed_in(client, "member.paentai@civ.example")
+    thumb = client.get(reverse("product_photo", args=[photographed.pk, "thumb"]))
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    assert client.get(f"/photos/product/{photographed.pk}/original/").status_code == 404
+
+
+def test_pages_show_product_photos_through_the_photo_route(client, photographed):
+    signed_in(client, "member.paentai@civ.example")
+    page = client.get(reverse("product_edit", args=[photographed.product_id])).content.decode()
+    assert reverse("product_photo", args=[photographed.pk, "thumb"]) in page
+    assert "/media/" not in page

@@ -187,3 +187,49 @@ def test_a_failed_job_records_a_readable_reason_and_is_not_run_again():
         ) % {"reason": reason}
     assert job.error == expected
     assert services.start_job(job.pk) is None
+
+
+def test_a_finished_pdf_report_is_shown_inline_by_the_door_and_a_workbook_downloaded(client, media):
+    from tests.samples import plain_pdf
+
+    job = services.request_report(
+        demo_user(LAMPANG), kind=ReportJob.Kind.PROVINCE_PDF, province=Province.objects.get(pk="52")
+    )
+    services.start_job(job.pk)
+    services.finish_job(job.pk, "province-52.pdf", plain_pdf())
+    client.force_login(demo_user(LAMPANG))
+    response = client.get(reverse("report_download", args=[job.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="province-52.pdf"'
+    assert response["Cache-Control"] == "private, no-store"
+
+    workbook = services.request_report(demo_user("staff@civ.example"), kind="programme_xlsx")
+    services.start_job(workbook.pk)
+    services.finish_job(workbook.pk, "programme.xlsx", b"PK\x03\x04 workbook")
+    client.force_login(demo_user("staff@civ.example"))
+    response = client.get(reverse("report_download", args=[workbook.pk]))
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"] == 'attachment; filename="programme.xlsx"'
+
+
+def test_a_report_that_cannot_be_stored_fails_in_words_without_server_paths(media, caplog):
+    from civportal.files import FileNotSaved
+    from reports.tasks import ReportTask
+    from tests.storage import files_under
+
+    job = services.request_report(
+        demo_user(LAMPANG), kind=ReportJob.Kind.PROVINCE_PDF, province=Province.objects.get(pk="52")
+    )
+    services.start_job(job.pk)
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "reports").mkdir()
+    (media / "reports" / str(job.pk)).write_bytes(b"")  # a file where the job's folder goes
+    with pytest.raises(FileNotSaved) as caught:
+        services.finish_job(job.pk, "province-52.pdf", b"%PDF-1.7 test")
+    ReportTask().on_failure(caught.value, "task-id", (job.pk,), {}, None)
+
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.FAILED and not job.file
+    assert "could not be saved" in job.error or "บันทึกไฟล์ไม่ได้" in job.error
+    assert str(media) not in job.error and str(media) in caplog.text
+    assert files_under(media) == [f"reports/{job.pk}"]
