@@ -5,6 +5,7 @@ Used by the fault tests (tests/outbox) and the production test: the portal runs 
 ships, in its own processes, against the test database.
 """
 
+import http.client
 import os
 import re
 import shutil
@@ -209,39 +210,74 @@ def portal_env(database_url: str, redis_url: str, **extra) -> dict:
     return env
 
 
-def start_gunicorn(env: dict, log_dir: Path, workers: int = 2) -> tuple[Process, str]:
-    port = free_port()
-    process = Process(
-        "gunicorn",
-        [
-            sys.executable,
-            "-m",
+class Gunicorn:
+    """gunicorn serving ``civportal.wsgi`` on a free local port with the given environment.
+
+    ``headers`` go with every ``get`` (production tests pass what the HTTPS proxy adds).
+    """
+
+    def __init__(self, env: dict, log_dir: Path, workers: int = 2, headers: dict | None = None):
+        self.env, self.log_dir, self.workers = env, log_dir, workers
+        self.headers = headers or {}
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self, timeout: float = 120):
+        self.process = Process(
             "gunicorn",
-            "civportal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "30",
-            "--access-logfile",
-            "-",
-        ],
-        env,
-        log_dir,
-    )
-    base = f"http://127.0.0.1:{port}"
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "civportal.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--timeout",
+                "30",
+                "--access-logfile",
+                "-",
+            ],
+            self.env,
+            self.log_dir,
+        )
 
-    def answers():
-        if not process.alive():
-            raise AssertionError(f"gunicorn exited:\n{process.log_text()}")
+        def answers():
+            if not self.process.alive():
+                raise AssertionError(f"gunicorn exited early:\n{self.log_text()}")
+            try:
+                return self.get("/healthz").status == 200
+            except OSError:
+                return False
+
+        wait_until(answers, timeout, "gunicorn to answer /healthz")
+        return self
+
+    def get(self, path: str, headers: dict | None = None):
+        """GET ``path`` exactly as given (no client-side normalising of ``..`` or escapes).
+
+        Returns the response with its body read into ``.body``.
+        """
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            return requests.get(f"{base}/healthz", timeout=5).status_code in (200, 503)
-        except requests.RequestException:
-            return False
+            connection.putrequest("GET", path, skip_accept_encoding=True)
+            for name, value in {**self.headers, **(headers or {})}.items():
+                connection.putheader(name, value)
+            connection.endheaders()
+            response = connection.getresponse()
+            response.body = response.read()
+            return response
+        finally:
+            connection.close()
 
-    wait_until(answers, 60, "gunicorn to answer")
-    return process, base
+    def log_text(self) -> str:
+        return self.process.log_text() if self.process else ""
+
+    def stop(self):
+        if self.process:
+            self.process.stop()
 
 
 def start_worker(env: dict, log_dir: Path, queue: str, name: str = "worker") -> Process:
@@ -333,6 +369,10 @@ def post_form(session: requests.Session, url: str, data: dict, files=None, timeo
     assert page.status_code == 200, (url, page.status_code)
     data = {**hidden_fields(page.text), **data}
     return session.post(
-        url, data=data, files=files, headers={"Referer": url}, allow_redirects=False,
+        url,
+        data=data,
+        files=files,
+        headers={"Referer": url},
+        allow_redirects=False,
         timeout=timeout,
     )

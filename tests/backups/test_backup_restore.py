@@ -7,18 +7,14 @@ import json
 import os
 import re
 import shelve
-import socket
 import subprocess
 import sys
 import tarfile
 import time
 from datetime import UTC, datetime
-from http.cookiejar import CookieJar
 from io import StringIO
 from pathlib import Path
-from urllib.error import HTTPError, URLError
-from urllib.parse import urlencode, urlsplit, urlunsplit
-from urllib.request import HTTPCookieProcessor, Request, build_opener
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from celery.beat import PersistentScheduler
@@ -40,6 +36,7 @@ from reports.tasks import run_report_job
 from tests.communities.helpers import png
 from tests.conftest import ROOT, database_url_for_subprocess
 from tests.notifications.helpers import demo_user
+from tests.servers import Gunicorn, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,77 +83,6 @@ def empty_database():
     yield url
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Portal:
-    """gunicorn serving the portal from a given database and upload folder."""
-
-    def __init__(self, env: dict, log: Path):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = log.open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "civportal.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.opener = build_opener(HTTPCookieProcessor(CookieJar()))
-        self.log_path = log
-
-    def wait_until_healthy(self, timeout=120):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log_path.read_text()
-            try:
-                if self.get("/healthz")[0] == 200:
-                    return
-            except URLError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"the portal did not start:\n{self.log_path.read_text()}")
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        try:
-            with self.opener.open(self.base + path, timeout=30) as response:
-                return response.status, response.read()
-        except HTTPError as error:
-            return error.code, error.read()
-
-    def sign_in(self, email: str, password: str) -> None:
-        login = reverse("account_login")
-        _status, page = self.get(login)
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        form = urlencode(
-            {"csrfmiddlewaretoken": token.decode(), "login": email, "password": password}
-        ).encode()
-        with self.opener.open(Request(self.base + login, data=form), timeout=30) as response:
-            assert urlsplit(response.url).path == reverse("dashboard"), response.url
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 def test_a_backup_restored_into_an_empty_database_and_folder_serves_the_report_and_photo(
@@ -221,14 +147,14 @@ def test_a_backup_restored_into_an_empty_database_and_folder_serves_the_report_a
     )
     assert restore.returncode == 0, restore.stderr
 
-    portal = Portal(env, tmp_path / "gunicorn.log")
+    portal = Gunicorn(env, tmp_path, workers=1)
     try:
-        portal.wait_until_healthy()
-        portal.sign_in(OFFICER, demo_password())
+        portal.start()
+        officer_session = signed_in(portal.base, OFFICER, demo_password())
         for url, original in originals.items():
-            status, body = portal.get(url)
-            assert (url, status) == (url, 200)
-            assert body == original
+            response = officer_session.get(portal.base + url, timeout=30)
+            assert (url, response.status_code) == (url, 200)
+            assert response.content == original
     finally:
         portal.stop()
     with shelve.open(env["CELERY_BEAT_SCHEDULE_FILE"], flag="r") as beat:

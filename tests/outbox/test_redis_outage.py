@@ -17,13 +17,13 @@ from products.models import Enquiry, Product
 from reports.models import ReportJob
 from tests.conftest import database_url_for_subprocess
 from tests.servers import (
+    Gunicorn,
     RedisServer,
     SmtpSink,
     portal_env,
     post_form,
     signed_in,
     start_beat,
-    start_gunicorn,
     start_worker,
     wait_until,
 )
@@ -44,7 +44,8 @@ class Portal:
             **self.smtp.env(),
         )
         self.processes = []
-        web, self.base = start_gunicorn(self.env, tmp_path)
+        web = Gunicorn(self.env, tmp_path).start()
+        self.base = web.base
         self.processes.append(web)
 
     def start_workers(self):
@@ -104,8 +105,12 @@ def test_with_redis_down_people_see_success_and_everything_arrives_after_it_retu
         lambda: post_form(
             buyer,
             f"{base}/p/{lime_powder.pk}/enquire/",
-            {"name": "ร้านของฝาก", "contact": "shop@buyer.example", "quantity": "5",
-             "message": "ขอราคาส่ง 5 ถุง"},
+            {
+                "name": "ร้านของฝาก",
+                "contact": "shop@buyer.example",
+                "quantity": "5",
+                "message": "ขอราคาส่ง 5 ถุง",
+            },
         )
     )
 
@@ -149,8 +154,11 @@ def test_sign_in_keeps_working_and_keeps_its_limit_while_redis_is_down(portal):
     for attempt in range(8):
         response = guesser.post(
             f"{base}/accounts/login/",
-            data={"login": "staff@civ.example", "password": f"wrong-{attempt}",
-                  "csrfmiddlewaretoken": guesser.cookies["csrftoken"]},
+            data={
+                "login": "staff@civ.example",
+                "password": f"wrong-{attempt}",
+                "csrfmiddlewaretoken": guesser.cookies["csrftoken"],
+            },
             headers={"Referer": f"{base}/accounts/login/"},
             allow_redirects=False,
             timeout=10,
@@ -158,8 +166,11 @@ def test_sign_in_keeps_working_and_keeps_its_limit_while_redis_is_down(portal):
         statuses.append(response.status_code)
     right = guesser.post(
         f"{base}/accounts/login/",
-        data={"login": "staff@civ.example", "password": demo_password(),
-              "csrfmiddlewaretoken": guesser.cookies["csrftoken"]},
+        data={
+            "login": "staff@civ.example",
+            "password": demo_password(),
+            "csrfmiddlewaretoken": guesser.cookies["csrftoken"],
+        },
         headers={"Referer": f"{base}/accounts/login/"},
         allow_redirects=False,
         timeout=10,

@@ -6,7 +6,8 @@ from django.conf import settings
 
 from tests.conftest import database_url_for_subprocess
 
-from .harness import ProductionServer, manage, production_env
+from . import harness
+from .harness import manage, production_env
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +35,6 @@ def production_settings_env(transactional_db, production_static):
 @pytest.fixture
 def production_server(production_settings_env, seeded, tmp_path):
     """gunicorn with ``CIV_ENV=production`` on the seeded test database."""
-    server = ProductionServer(production_settings_env, tmp_path / "gunicorn.log").start()
+    server = harness.production_server(production_settings_env, tmp_path)
     yield server
     server.stop()

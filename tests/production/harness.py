@@ -2,17 +2,16 @@
 
 ``production_env`` is the environment of every production-settings process a test starts
 (``manage.py``, gunicorn, a Celery worker: pass it as ``WorkerProcess(extra_env=...)``);
-``ProductionServer`` is gunicorn on ``civportal.wsgi`` answering as it would behind the
-HTTPS proxy. The fixtures that use them live in tests/production/conftest.py.
+``production_server`` starts gunicorn on ``civportal.wsgi`` answering as it would behind
+the HTTPS proxy. The fixtures that use them live in tests/production/conftest.py.
 """
 
-import http.client
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from tests.servers import Gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "x" * 20 + "-a-long-random-production-secret-for-the-check-" + "y" * 20
@@ -47,84 +46,10 @@ def manage(*args, env) -> subprocess.CompletedProcess:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# What the HTTPS reverse proxy in front of gunicorn adds to every request.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
-class ProductionServer:
-    """gunicorn serving ``civportal.wsgi`` with production settings on a free local port."""
-
-    # What the HTTPS reverse proxy in front of gunicorn adds to every request.
-    PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
-
-    def __init__(self, env: dict, log_path: Path, workers: int = 2):
-        self.env = env
-        self.port = free_port()
-        self.log_path = log_path
-        self.workers = workers
-        self.process = None
-
-    def start(self, timeout: float = 120):
-        self.log = self.log_path.open("a")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "civportal.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--access-logfile",
-                "-",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"gunicorn exited early:\n{self.log_text()}")
-            try:
-                if self.get("/healthz").status == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"gunicorn did not answer /healthz:\n{self.log_text()}")
-
-    def get(self, path: str, headers: dict | None = None):
-        """GET ``path`` exactly as given (no client-side normalising of ``..`` or escapes).
-
-        Returns the response with its body read into ``.body``.
-        """
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.putrequest("GET", path, skip_accept_encoding=True)
-            for name, value in {**self.PROXY_HEADERS, **(headers or {})}.items():
-                connection.putheader(name, value)
-            connection.endheaders()
-            response = connection.getresponse()
-            response.body = response.read()
-            return response
-        finally:
-            connection.close()
-
-    def log_text(self) -> str:
-        return self.log_path.read_text() if self.log_path.exists() else ""
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process:
-            self.log.close()
+def production_server(env: dict, log_dir: Path) -> Gunicorn:
+    """gunicorn serving ``civportal.wsgi`` with production settings, as behind the proxy."""
+    return Gunicorn(env, log_dir, headers=PROXY_HEADERS).start()
