@@ -13,6 +13,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from civportal.spreadsheets import restore_cell
+from civportal.text import without_control_characters
+
 from .models import Activity, Community, Indicator, Subdistrict
 from .permissions import can_register_community
 from .selectors import communities_for
@@ -88,13 +91,24 @@ def read_table(name: str, content: bytes) -> list[tuple[int, dict]]:
     header = [str(cell or "").strip().lower() for cell in table[0]]
     rows = []
     for line, cells in enumerate(table[1:], start=2):
-        values = ["" if cell is None else str(cell).strip() for cell in cells]
+        values = [_text(cell) for cell in cells]
         if not any(values):
             continue
         rows.append((line, dict(zip(header, values, strict=False))))
     if len(rows) > MAX_ROWS:
         raise ImportFileError(_("At most %(max)d rows per file, please.") % {"max": MAX_ROWS})
     return rows
+
+
+def _text(value) -> str:
+    """A cell as the text the checks read: control characters gone, export's apostrophe too.
+
+    Control characters are dropped rather than refused: spreadsheet programs put some
+    (vertical tab for a line break in a cell) where a person sees nothing.
+    """
+    if value is None:
+        return ""
+    return restore_cell(without_control_characters(str(value)).strip())
 
 
 def _xlsx_rows(content: bytes) -> list[list]:
