@@ -11,7 +11,7 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 # 40 megapixels is more than any phone camera; beyond that decoding could exhaust memory.
@@ -50,6 +50,9 @@ def validate_image_upload(upload) -> None:
             # that broke) passes it and fails later, when the pixels are decoded. So decode
             # them all now; a JPEG is decoded at 1/8 scale, which still reads every byte.
             upload.seek(position)
+            # WeasyPrint switches this process-wide setting on when it is imported (the
+            # worker does, for PDFs whose pages hold no photos); photos stay strict.
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
             try:
                 with Image.open(upload) as image:
                     image.draft(image.mode, (width // 8, height // 8))

@@ -2,12 +2,22 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from PIL import ImageFile
 
 from civportal import images
 from tests.communities.helpers import truncated_jpeg
 
 
 def test_a_truncated_jpeg_fails_validation_although_its_header_is_whole():
+    with pytest.raises(ValidationError) as caught:
+        images.validate_image_upload(truncated_jpeg())
+    assert caught.value.code == "incomplete"
+
+
+def test_a_truncated_jpeg_is_refused_even_after_weasyprint_relaxed_pillow(monkeypatch):
+    # Importing WeasyPrint sets this for the whole process (the worker, or a test run).
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+
     with pytest.raises(ValidationError) as caught:
         images.validate_image_upload(truncated_jpeg())
     assert caught.value.code == "incomplete"
