@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from civportal.forms import PortalForm, PortalModelForm
 from communities.models import Community, Organisation
 from communities.selectors import communities_for
 
@@ -12,7 +13,7 @@ from .validators import validate_signed_pdf
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class MOUForm(forms.ModelForm):
+class MOUForm(PortalModelForm):
     class Meta:
         model = MOU
         fields = list(MOU_FIELDS)
@@ -64,13 +65,13 @@ class MOUCreateForm(MOUForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class SignatoryForm(forms.ModelForm):
+class SignatoryForm(PortalModelForm):
     class Meta:
         model = MOUSignatory
         fields = ["party", "name", "position"]
 
 
-class SignedPDFForm(forms.Form):
+class SignedPDFForm(PortalForm):
     signed_pdf = forms.FileField(
         label=_("Signed MOU (PDF, up to 20 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
@@ -82,7 +83,7 @@ class SignedPDFForm(forms.Form):
         return upload
 
 
-class InviteMentorForm(forms.Form):
+class InviteMentorForm(PortalForm):
     email = forms.EmailField(label=_("E-mail"))
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
 
@@ -93,7 +94,7 @@ def _company_mentors(mou: MOU):
     ).order_by("full_name")
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(PortalForm):
     mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=User.objects.none())
     community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.none())
     areas = forms.ModelMultipleChoiceField(
@@ -111,7 +112,7 @@ class AssignmentForm(forms.Form):
         self.fields["areas"].queryset = mou.areas.all()
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(PortalModelForm):
     communities = forms.ModelMultipleChoiceField(
         label=_("Communities"),
         queryset=Community.objects.none(),
@@ -157,13 +158,13 @@ class SessionForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(PortalForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     url = forms.URLField(label=_("Link"), required=False)
     file = forms.FileField(label=_("File (up to 20 MB)"), required=False)
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(PortalForm):
     """The register: one checkbox per member or walk-in, plus new walk-in names."""
 
     present = forms.MultipleChoiceField(
@@ -201,7 +202,7 @@ class AttendanceForm(forms.Form):
         }
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(PortalForm):
     rating = forms.TypedChoiceField(
         label=_("How useful was this session?"),
         choices=[(n, str(n)) for n in range(1, 6)],

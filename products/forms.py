@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from civportal.forms import PortalForm, PortalModelForm
 from civportal.images import clean_photo, validate_image_upload
 
 from .models import Enquiry, Product
@@ -61,7 +62,7 @@ def processed_photos(uploads) -> list:
     return photos
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(PortalModelForm):
     # On a phone the camera comes right after the name: photos are what members add first.
     field_order = ["name_th", "name_en", "photos", "category", "price", "unit", "story"]
 
@@ -104,14 +105,14 @@ class ProductForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in PRODUCT_FIELDS}
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PortalForm):
     comment = forms.CharField(
         label=_("What should the community change?"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class EnquiryForm(forms.ModelForm):
+class EnquiryForm(PortalModelForm):
     # Honeypot: hidden from people by CSS and from screen readers; bots fill every field.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -132,7 +133,7 @@ class EnquiryForm(forms.ModelForm):
         return bool(self.cleaned_data.get("website"))
 
 
-class CatalogueForm(forms.Form):
+class CatalogueForm(PortalForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     province = forms.ChoiceField(label=_("Province"), required=False)
     category = forms.ChoiceField(

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civportal.forms import PortalForm
 from mentorship.selectors import mous_for
 
 from .models import ReportJob
@@ -8,7 +9,7 @@ from .permissions import kinds_for
 from .selectors import report_provinces_for
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(PortalForm):
     kind = forms.ChoiceField(label=_("Report"))
     province = forms.ModelChoiceField(
         label=_("Province"),
