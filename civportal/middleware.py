@@ -1,6 +1,14 @@
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger(__name__)
 
 
 class ThaiFirstLocaleMiddleware(LocaleMiddleware):
@@ -20,3 +28,31 @@ class ThaiFirstLocaleMiddleware(LocaleMiddleware):
             language = preferred if preferred in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached, answer 503 with a page that says so.
+
+    A PostgreSQL restart or fail-over lasts seconds and a transaction that lost a
+    serialization race can simply be tried again: "briefly unavailable, try again" with
+    Retry-After is true for both, where a 500 reads as a broken portal. The error still
+    goes to the log.
+    """
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable: %s", request.path, exc_info=exception)
+        # Rendered without the request: its context processors would ask the database.
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response
