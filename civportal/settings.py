@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the address: a NUL in a query value would reach the database.
+    "civportal.middleware.RefuseControlCharactersMiddleware",
     # Its process_exception turns "database unreachable" into a 503 page, not a 500.
     "civportal.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
