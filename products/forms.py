@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from civportal.forms import PortalForm, PortalModelForm
 from civportal.images import clean_photo, validate_image_upload
 
-from .models import Enquiry, Product
+from .models import ENQUIRY_MESSAGE_TOO_LONG, Enquiry, Product
 from .selectors import CatalogueFilter
 from .services import PRODUCT_FIELDS
 
@@ -123,6 +123,7 @@ class EnquiryForm(PortalModelForm):
     class Meta:
         model = Enquiry
         fields = ["name", "contact", "quantity", "message"]
+        error_messages = {"message": {"max_length": ENQUIRY_MESSAGE_TOO_LONG}}
         widgets = {
             "message": forms.Textarea(attrs={"rows": 4}),
             "quantity": forms.NumberInput(attrs={"inputmode": "numeric", "min": "1"}),
