@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from civportal.forms import PortalForm
 
-class AcceptInvitationForm(forms.Form):
+
+class AcceptInvitationForm(PortalForm):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(

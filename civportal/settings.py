@@ -82,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Django's own Content-Security-Policy (SECURE_CSP below), on every response.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the address: a NUL in a query value would reach the database.
+    "civportal.middleware.RefuseControlCharactersMiddleware",
+    # Its process_exception turns "database unreachable" into a 503 page, not a 500.
+    "civportal.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,7 +1,8 @@
 """The registry as a file: the same columns the import reads, so an export can be re-imported."""
 
-import csv
-import io
+from itertools import chain
+
+from civportal.spreadsheets import XlsxWorkbook, csv_bytes
 
 from .imports import COMMUNITY_COLUMNS
 
@@ -24,28 +25,17 @@ def _row(community) -> list:
     ]
 
 
-def _cell(value):
-    return "" if value is None else value
+def _rows(queryset):
+    return (_row(community) for community in queryset.iterator(chunk_size=1000))
 
 
 def communities_csv(queryset) -> bytes:
-    """UTF-8 with a BOM, so Excel opens Thai text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for community in queryset.iterator(chunk_size=1000):
-        writer.writerow([_cell(v) for v in _row(community)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(chain([EXPORT_COLUMNS], _rows(queryset)))
 
 
 def communities_xlsx(queryset) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("communities")
-    sheet.append(EXPORT_COLUMNS)
-    for community in queryset.iterator(chunk_size=1000):
-        sheet.append([_cell(v) for v in _row(community)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook = XlsxWorkbook()
+    sheet = workbook.add_sheet("communities", EXPORT_COLUMNS)
+    for row in _rows(queryset):
+        sheet.append(row)
+    return workbook.to_bytes()

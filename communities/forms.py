@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from civportal.forms import OneTimeTokenMixin, VersionedFormMixin
+from civportal.forms import OneTimeTokenMixin, PortalForm, PortalModelForm, VersionedFormMixin
 from civportal.images import clean_photo
 from civportal.templatetags.thaidate import BE_OFFSET, display_year
 
@@ -65,7 +65,7 @@ class PhotosField(forms.FileField):
         return cleaned
 
 
-class GeographyMixin(forms.Form):
+class GeographyMixin(PortalForm):
     """Province → amphoe → tambon selects; htmx refills the next one on change."""
 
     province = forms.ModelChoiceField(queryset=Province.objects.none(), label=_("Province"))
@@ -132,7 +132,7 @@ class CohortYearField(forms.IntegerField):
         return year
 
 
-class CommunityForm(VersionedFormMixin, OneTimeTokenMixin, GeographyMixin, forms.ModelForm):
+class CommunityForm(VersionedFormMixin, OneTimeTokenMixin, GeographyMixin, PortalModelForm):
     cohort_year = CohortYearField(
         label=_("Cohort year"),
         required=False,
@@ -191,7 +191,7 @@ class ScoreField(forms.TypedChoiceField):
         )
 
 
-class VisitForm(OneTimeTokenMixin, forms.ModelForm):
+class VisitForm(OneTimeTokenMixin, PortalModelForm):
     """A visit with photos, one field per active indicator and the six readiness scores."""
 
     photos = PhotosField(label=_("Photos"))
@@ -254,7 +254,7 @@ class VisitForm(OneTimeTokenMixin, forms.ModelForm):
         }
 
 
-class StageForm(forms.Form):
+class StageForm(PortalForm):
     to_stage = forms.ChoiceField(label=_("Move to stage"), choices=Stage.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -265,7 +265,7 @@ class StageForm(forms.Form):
         ]
 
 
-class TargetsForm(forms.Form):
+class TargetsForm(PortalForm):
     """Baseline and target per active indicator; both or neither."""
 
     def __init__(self, *args, community, **kwargs):
@@ -310,7 +310,7 @@ class TargetsForm(forms.Form):
         }
 
 
-class RegistryFilterForm(forms.Form):
+class RegistryFilterForm(PortalForm):
     q = forms.CharField(label=_("Search"), required=False)
     province = forms.ModelChoiceField(
         label=_("Province"), queryset=Province.objects.none(), required=False
@@ -337,7 +337,7 @@ class RegistryFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
-class ImportForm(forms.Form):
+class ImportForm(PortalForm):
     class Kind:
         COMMUNITIES = "communities"
         VALUES = "values"

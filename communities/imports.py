@@ -7,11 +7,15 @@ line 1). The import view saves only when that list is empty.
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+
+from civportal.spreadsheets import restore_cell
+from civportal.text import without_control_characters
 
 from .models import Activity, Community, Indicator, Subdistrict
 from .permissions import can_register_community
@@ -19,6 +23,16 @@ from .selectors import communities_for
 from .services import EDITABLE_FIELDS
 
 MAX_ROWS = 5000
+# Blank lines between rows are skipped, but a sheet may not go on beyond this line.
+MAX_LINES = 2 * MAX_ROWS
+# The header may name columns the portal does not read; none is looked for past this one.
+MAX_COLUMNS = 100
+# A 5,000-row workbook of long Thai stories unpacks to well under this; a bomb does not.
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_XLSX_PARTS = 100
+# XML tags in all parts together. A 5,000-row export with 19 columns has about 600,000;
+# parsing costs openpyxl some microseconds per cell, so this bounds the time to seconds.
+MAX_XLSX_TAGS = 1_500_000
 
 COMMUNITY_COLUMNS = [
     "name_th",
@@ -50,6 +64,8 @@ TEXT_COLUMNS = (
 # What a file may set: the profile, not the links to a cohort or enterprise record.
 IMPORTED_FIELDS = [f for f in EDITABLE_FIELDS if f not in ("cohort", "enterprise")]
 VALUE_COLUMNS = ["community_id", "visited_on", "indicator", "value", "summary"]
+# Every column either kind of file may hold, with the two more an export writes.
+KNOWN_COLUMNS = {"id", "stage", *COMMUNITY_COLUMNS, *VALUE_COLUMNS}
 
 # Prefixes people write before Thai place names: ต./ตำบล/แขวง, อ./อำเภอ/เขต, จ./จังหวัด.
 PLACE_PREFIXES = ("ตำบล", "แขวง", "ต.", "อำเภอ", "เขต", "อ.", "จังหวัด", "จ.")
@@ -72,42 +88,147 @@ class CheckResult:
 
 
 def read_table(name: str, content: bytes) -> list[tuple[int, dict]]:
-    """[(line number, {column: text})] from a CSV (UTF-8, Excel's BOM welcome) or XLSX file."""
+    """[(line number, {column: text})] from a CSV (UTF-8, Excel's BOM welcome) or XLSX file.
+
+    Reading stops as soon as the file breaks a limit, so a hostile file costs no more
+    than a legitimate one of the largest allowed size.
+    """
     if name.lower().endswith(".xlsx"):
-        table = _xlsx_rows(content)
+        lines = _xlsx_lines(content)
     elif name.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(_("The CSV file must be saved as UTF-8.")) from exc
-        table = list(csv.reader(io.StringIO(text)))
+        lines = _csv_lines(content)
     else:
         raise ImportFileError(_("Please upload a .csv or .xlsx file."))
-    if not table or not any(table[0]):
+    header = _header(next(lines, None) or ())
+    if not header:
         raise ImportFileError(_("The file is empty: the first line must name the columns."))
-    header = [str(cell or "").strip().lower() for cell in table[0]]
     rows = []
-    for line, cells in enumerate(table[1:], start=2):
-        values = ["" if cell is None else str(cell).strip() for cell in cells]
+    for line, cells in enumerate(lines, start=2):
+        if line > MAX_LINES:
+            raise ImportFileError(
+                _(
+                    "The file goes on past line %(lines)d. At most %(max)d rows per file, "
+                    "please; delete any empty rows below the data."
+                )
+                % {"lines": MAX_LINES, "max": MAX_ROWS}
+            )
+        values = [_text(cell) for cell in cells[: len(header)]]
         if not any(values):
             continue
+        if len(rows) == MAX_ROWS:
+            raise ImportFileError(_("At most %(max)d rows per file, please.") % {"max": MAX_ROWS})
         rows.append((line, dict(zip(header, values, strict=False))))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("At most %(max)d rows per file, please.") % {"max": MAX_ROWS})
     return rows
 
 
-def _xlsx_rows(content: bytes) -> list[list]:
+def _header(cells) -> list[str]:
+    """Column names, up to the last one the portal knows: later columns are never read."""
+    names = [_text(cell).lower() for cell in cells[:MAX_COLUMNS]]
+    known = [index for index, name in enumerate(names) if name in KNOWN_COLUMNS]
+    named = [index for index, name in enumerate(names) if name]
+    if not named:
+        return []
+    return names[: (known or named)[-1] + 1]
+
+
+def _text(value) -> str:
+    """A cell as the text the checks read: control characters gone, export's apostrophe too.
+
+    Control characters are dropped rather than refused: spreadsheet programs put some
+    (vertical tab for a line break in a cell) where a person sees nothing.
+    """
+    if value is None:
+        return ""
+    text = without_control_characters(str(_cell_text(value))).strip()
+    return restore_cell(text)
+
+
+def _csv_lines(content: bytes):
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(_("The CSV file must be saved as UTF-8.")) from exc
+    reader = csv.reader(io.StringIO(text))
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ImportFileError(
+            _(
+                "Line %(line)d of the CSV file cannot be read: a field is too long or a "
+                "quotation mark is not closed."
+            )
+            % {"line": reader.line_num}
+        ) from exc
+
+
+def _xlsx_lines(content: bytes):
+    """Rows of the first sheet, read as they are parsed and never wider than the header.
+
+    A workbook may declare any size (``A1:XFD1048576``), and openpyxl pads every row to
+    the declared width: that is what made a 35 KB file cost 48 s and 657 MB. So the
+    declared size is ignored, columns are bounded by the header, lines by MAX_LINES, and
+    the archive's unpacked size is checked before openpyxl opens it.
+    """
     from openpyxl import load_workbook
 
+    _check_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        header = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
         raise ImportFileError(_("This is not an XLSX workbook we can read.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    try:
+        yield header
+        width = len(_header(header)) or 1
+        # One line past the limit is read, so read_table can tell the sheet goes on.
+        yield from sheet.iter_rows(
+            min_row=2, max_row=MAX_LINES + 1, max_col=width, values_only=True
+        )
+    except Exception as exc:  # a sheet damaged half-way through fails only while it is read
+        raise ImportFileError(_("This is not an XLSX workbook we can read.")) from exc
+    finally:
+        workbook.close()
+
+
+def _check_archive(content: bytes) -> None:
+    """Refuse a workbook that unpacks to more than a real import could need.
+
+    First the sizes in the archive's directory, before anything is inflated (Python's
+    zipfile never inflates a part beyond its declared size, so the check holds even if
+    the directory lies). Then the markup: openpyxl spends its time per XML element, not
+    per byte, and a sheet of tiny cells packs a million of them into 25 MB; counting
+    "<" while streaming each part costs a fraction of parsing it.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+            unpacked = sum(part.file_size for part in parts)
+            if len(parts) > MAX_XLSX_PARTS or unpacked > MAX_XLSX_UNPACKED_BYTES:
+                raise ImportFileError(
+                    _(
+                        "This workbook unpacks to more than %(max)d MB, far more than "
+                        "%(rows)d rows need. Please save only the data as a new .xlsx or "
+                        ".csv file."
+                    )
+                    % {"max": MAX_XLSX_UNPACKED_BYTES // (1024 * 1024), "rows": MAX_ROWS}
+                )
+            tags = 0
+            for part in parts:
+                with archive.open(part) as stream:
+                    while chunk := stream.read(1024 * 1024):
+                        tags += chunk.count(b"<")
+                if tags > MAX_XLSX_TAGS:
+                    raise ImportFileError(
+                        _(
+                            "This workbook holds far more cells than %(rows)d rows need. "
+                            "Please save only the data as a new .xlsx or .csv file."
+                        )
+                        % {"rows": MAX_ROWS}
+                    )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise ImportFileError(_("This is not an XLSX workbook we can read.")) from exc
 
 
 def _cell_text(value):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from civportal.forms import OneTimeTokenMixin, VersionedFormMixin
+from civportal.forms import OneTimeTokenMixin, PortalForm, PortalModelForm, VersionedFormMixin
 from communities.models import Community, Organisation
 from communities.selectors import communities_for
 
@@ -13,7 +13,7 @@ from .validators import validate_signed_pdf
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class MOUForm(VersionedFormMixin, OneTimeTokenMixin, forms.ModelForm):
+class MOUForm(VersionedFormMixin, OneTimeTokenMixin, PortalModelForm):
     class Meta:
         model = MOU
         fields = list(MOU_FIELDS)
@@ -65,13 +65,13 @@ class MOUCreateForm(MOUForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class SignatoryForm(OneTimeTokenMixin, forms.ModelForm):
+class SignatoryForm(OneTimeTokenMixin, PortalModelForm):
     class Meta:
         model = MOUSignatory
         fields = ["party", "name", "position"]
 
 
-class SignedPDFForm(forms.Form):
+class SignedPDFForm(PortalForm):
     signed_pdf = forms.FileField(
         label=_("Signed MOU (PDF, up to 20 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
@@ -83,7 +83,7 @@ class SignedPDFForm(forms.Form):
         return upload
 
 
-class InviteMentorForm(OneTimeTokenMixin, forms.Form):
+class InviteMentorForm(OneTimeTokenMixin, PortalForm):
     email = forms.EmailField(label=_("E-mail"))
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
 
@@ -94,7 +94,7 @@ def _company_mentors(mou: MOU):
     ).order_by("full_name")
 
 
-class AssignmentForm(OneTimeTokenMixin, forms.Form):
+class AssignmentForm(OneTimeTokenMixin, PortalForm):
     mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=User.objects.none())
     community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.none())
     areas = forms.ModelMultipleChoiceField(
@@ -112,7 +112,7 @@ class AssignmentForm(OneTimeTokenMixin, forms.Form):
         self.fields["areas"].queryset = mou.areas.all()
 
 
-class SessionForm(VersionedFormMixin, OneTimeTokenMixin, forms.ModelForm):
+class SessionForm(VersionedFormMixin, OneTimeTokenMixin, PortalModelForm):
     version_attribute = "revision"
 
     communities = forms.ModelMultipleChoiceField(
@@ -160,13 +160,13 @@ class SessionForm(VersionedFormMixin, OneTimeTokenMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class MaterialForm(OneTimeTokenMixin, forms.Form):
+class MaterialForm(OneTimeTokenMixin, PortalForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     url = forms.URLField(label=_("Link"), required=False)
     file = forms.FileField(label=_("File (up to 20 MB)"), required=False)
 
 
-class AttendanceForm(OneTimeTokenMixin, forms.Form):
+class AttendanceForm(OneTimeTokenMixin, PortalForm):
     """The register: one checkbox per member or walk-in, plus new walk-in names."""
 
     present = forms.MultipleChoiceField(
@@ -204,7 +204,7 @@ class AttendanceForm(OneTimeTokenMixin, forms.Form):
         }
 
 
-class FeedbackForm(OneTimeTokenMixin, forms.Form):
+class FeedbackForm(OneTimeTokenMixin, PortalForm):
     rating = forms.TypedChoiceField(
         label=_("How useful was this session?"),
         choices=[(n, str(n)) for n in range(1, 6)],

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civportal.forms import PortalForm
 
-class PreferencesForm(forms.Form):
+
+class PreferencesForm(PortalForm):
     """Two switches per kind: e-mail, and inclusion in the weekly digest."""
 
     def __init__(self, rows: list[dict], *args, **kwargs):

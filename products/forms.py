@@ -2,10 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from civportal.forms import OneTimeTokenMixin, VersionedFormMixin
+from civportal.forms import OneTimeTokenMixin, PortalForm, PortalModelForm, VersionedFormMixin
 from civportal.images import clean_photo, validate_image_upload
 
-from .models import Enquiry, Product
+from .models import ENQUIRY_MESSAGE_TOO_LONG, Enquiry, Product
 from .selectors import CatalogueFilter
 from .services import PRODUCT_FIELDS
 
@@ -62,7 +62,7 @@ def processed_photos(uploads) -> list:
     return photos
 
 
-class ProductForm(VersionedFormMixin, OneTimeTokenMixin, forms.ModelForm):
+class ProductForm(VersionedFormMixin, OneTimeTokenMixin, PortalModelForm):
     # On a phone the camera comes right after the name: photos are what members add first.
     field_order = ["name_th", "name_en", "photos", "category", "price", "unit", "story"]
 
@@ -105,14 +105,14 @@ class ProductForm(VersionedFormMixin, OneTimeTokenMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in PRODUCT_FIELDS}
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PortalForm):
     comment = forms.CharField(
         label=_("What should the community change?"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class EnquiryForm(OneTimeTokenMixin, forms.ModelForm):
+class EnquiryForm(OneTimeTokenMixin, PortalModelForm):
     # Honeypot: hidden from people by CSS and from screen readers; bots fill every field.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -123,6 +123,7 @@ class EnquiryForm(OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = Enquiry
         fields = ["name", "contact", "quantity", "message"]
+        error_messages = {"message": {"max_length": ENQUIRY_MESSAGE_TOO_LONG}}
         widgets = {
             "message": forms.Textarea(attrs={"rows": 4}),
             "quantity": forms.NumberInput(attrs={"inputmode": "numeric", "min": "1"}),
@@ -133,7 +134,7 @@ class EnquiryForm(OneTimeTokenMixin, forms.ModelForm):
         return bool(self.cleaned_data.get("website"))
 
 
-class CatalogueForm(forms.Form):
+class CatalogueForm(PortalForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     province = forms.ChoiceField(label=_("Province"), required=False)
     category = forms.ChoiceField(

@@ -1,8 +1,15 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -165,6 +172,14 @@ class ProductImage(models.Model):
         return f"{self.product} #{self.position}"
 
 
+# Room for a detailed order (items, quantities, delivery) but not for a pasted document:
+# the message lands in every member's inbox and e-mail.
+ENQUIRY_MESSAGE_MAX_LENGTH = 2000
+ENQUIRY_MESSAGE_TOO_LONG = _(
+    "Please keep the message to at most %(limit_value)d characters (it now has %(show_value)d)."
+)
+
+
 class Enquiry(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -179,7 +194,13 @@ class Enquiry(models.Model):
     name = models.CharField(_("your name"), max_length=200)
     contact = models.CharField(_("e-mail or phone"), max_length=200)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
-    message = models.TextField(_("message"))
+    message = models.TextField(
+        _("message"),
+        max_length=ENQUIRY_MESSAGE_MAX_LENGTH,
+        validators=[
+            MaxLengthValidator(ENQUIRY_MESSAGE_MAX_LENGTH, message=ENQUIRY_MESSAGE_TOO_LONG)
+        ],
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
@@ -193,6 +214,13 @@ class Enquiry(models.Model):
         verbose_name = _("enquiry")
         verbose_name_plural = _("enquiries")
         ordering = ["-created_at"]
+        constraints = [
+            # A TextField's max_length binds only forms; this binds every writer.
+            models.CheckConstraint(
+                name="enquiry_message_length",
+                condition=LessThanOrEqual(Length("message"), ENQUIRY_MESSAGE_MAX_LENGTH),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} · {self.product}"

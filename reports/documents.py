@@ -3,20 +3,19 @@
 Each builder takes the job and a ``step(percent)`` callback and returns (file name, bytes).
 """
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from itertools import chain
 
 import fontpkg_noto_sans_thai
 from django.db.models import Count, Max, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from civportal.spreadsheets import XlsxWorkbook, csv_bytes
 from civportal.templatetags.thaidate import display_year, format_date
 from communities.models import (
     Community,
@@ -177,10 +176,10 @@ def build_province_pdf(job: ReportJob, step: Step) -> tuple[str, bytes]:
 def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
     """Programme workbook: one sheet each for communities, indicators, sessions, products."""
     code = job.parameters.get("province")
-    workbook = Workbook(write_only=True)
+    workbook = XlsxWorkbook()
 
-    sheet = workbook.create_sheet(_("Communities"))
-    sheet.append(
+    sheet = workbook.add_sheet(
+        _("Communities"),
         [
             _("ID"),
             _("Name (Thai)"),
@@ -192,7 +191,7 @@ def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
             _("Stage"),
             _("Cohort year"),
             _("Members"),
-        ]
+        ],
     )
     for community in _communities(code).iterator(chunk_size=500):
         sheet.append(
@@ -211,8 +210,8 @@ def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
         )
     step(30)
 
-    sheet = workbook.create_sheet(_("Indicators"))
-    sheet.append(
+    sheet = workbook.add_sheet(
+        _("Indicators"),
         [
             _("Community"),
             _("Indicator"),
@@ -221,7 +220,7 @@ def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
             _("Value"),
             _("Baseline"),
             _("Target"),
-        ]
+        ],
     )
     targets = {
         (row.community_id, row.indicator_id): row
@@ -249,8 +248,8 @@ def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
         )
     step(55)
 
-    sheet = workbook.create_sheet(_("Sessions"))
-    sheet.append(
+    sheet = workbook.add_sheet(
+        _("Sessions"),
         [
             _("Title"),
             _("MOU"),
@@ -260,7 +259,7 @@ def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
             _("Status"),
             _("Communities"),
             _("Attendance"),
-        ]
+        ],
     )
     sessions = (
         TrainingSession.objects.select_related("mou", "area")
@@ -286,8 +285,8 @@ def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
         )
     step(75)
 
-    sheet = workbook.create_sheet(_("Products"))
-    sheet.append(
+    sheet = workbook.add_sheet(
+        _("Products"),
         [
             _("Name (Thai)"),
             _("Name (English)"),
@@ -297,7 +296,7 @@ def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
             _("Unit"),
             _("Status"),
             _("OTOP stars"),
-        ]
+        ],
     )
     products = Product.objects.select_related("community").order_by("community__name_th")
     if code:
@@ -316,10 +315,19 @@ def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
             ]
         )
     step(90)
-    output = io.BytesIO()
-    workbook.save(output)
     suffix = code or "all"
-    return f"programme-{suffix}-{timezone.localdate():%Y%m%d}.xlsx", output.getvalue()
+    return f"programme-{suffix}-{timezone.localdate():%Y%m%d}.xlsx", workbook.to_bytes()
+
+
+def _attendance_row(row: Attendance) -> list:
+    return [
+        row.session.title,
+        row.session.area.name,
+        format_date(row.session.starts_at),
+        str(row.person) if row.person else row.walk_in_name,
+        row.community.name_th if row.community else "",
+        _("Yes") if row.present else _("No"),
+    ]
 
 
 def build_attendance_csv(job: ReportJob, step: Step) -> tuple[str, bytes]:
@@ -332,25 +340,13 @@ def build_attendance_csv(job: ReportJob, step: Step) -> tuple[str, bytes]:
         .select_related("session__area", "person", "community")
         .order_by("session__starts_at", "session_id", "id")
     )
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(
-        [_("Session"), _("Area"), _("Date"), _("Participant"), _("Community"), _("Present")]
-    )
+    header = [_("Session"), _("Area"), _("Date"), _("Participant"), _("Community"), _("Present")]
     step(20)
-    for row in rows.iterator(chunk_size=1000):
-        writer.writerow(
-            [
-                row.session.title,
-                row.session.area.name,
-                format_date(row.session.starts_at),
-                str(row.person) if row.person else row.walk_in_name,
-                row.community.name_th if row.community else "",
-                _("Yes") if row.present else _("No"),
-            ]
-        )
+    content = csv_bytes(
+        chain([header], (_attendance_row(row) for row in rows.iterator(chunk_size=1000)))
+    )
     step(90)
-    return f"attendance-mou-{mou_id}.csv", ("\ufeff" + output.getvalue()).encode("utf-8")
+    return f"attendance-mou-{mou_id}.csv", content
 
 
 BUILDERS = {

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civportal.forms import OneTimeTokenMixin
+from civportal.forms import OneTimeTokenMixin, PortalForm
 from mentorship.selectors import mous_for
 
 from .models import ReportJob
@@ -9,7 +9,7 @@ from .permissions import kinds_for
 from .selectors import report_provinces_for
 
 
-class ReportRequestForm(OneTimeTokenMixin, forms.Form):
+class ReportRequestForm(OneTimeTokenMixin, PortalForm):
     kind = forms.ChoiceField(label=_("Report"))
     province = forms.ModelChoiceField(
         label=_("Province"),

@@ -69,3 +69,11 @@ def huge_png_header(name="huge.jpg", width=20000, height=20000) -> SimpleUploade
     crc = zlib.crc32(bytes(data[ihdr + 4 : ihdr + 8 + 13]))
     struct.pack_into(">I", data, ihdr + 8 + 13, crc)
     return SimpleUploadedFile(name, bytes(data), content_type="image/jpeg")
+
+
+def truncated_jpeg(name="IMG_0002.jpg") -> SimpleUploadedFile:
+    """A camera photo whose upload broke off half-way: its header is whole, its pixels not."""
+    buffer = BytesIO()
+    Image.effect_noise((640, 480), 60).convert("RGB").save(buffer, "JPEG")
+    data = buffer.getvalue()
+    return SimpleUploadedFile(name, data[: len(data) // 2], content_type="image/jpeg")

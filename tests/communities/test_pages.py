@@ -13,7 +13,7 @@ from communities.models import Community, Indicator, ProgressVisit, Stage, Visit
 from communities.services import log_visit, update_community
 from tests.storage import block_upload_folder, files_under
 
-from .helpers import huge_png_header, officer, png, register_many, tambons
+from .helpers import huge_png_header, officer, png, register_many, tambons, truncated_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +153,31 @@ def test_register_with_a_be_cohort_year_saves_it_in_ce(client):
     assert community.photos.count() == 1
 
 
+def test_register_refuses_a_truncated_photo_and_keeps_the_entries(client):
+    _login(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    place = tambons("80")[0]
+    data = {
+        "name_th": "ชุมชนรูปไม่ครบ",
+        "province": "80",
+        "district": place.district_id,
+        "subdistrict": place.code,
+        "activity": "craft",
+        "members_count": 20,
+        "identity_story": "ผ้ายกเมืองนคร",
+    }
+
+    response = client.post(reverse("community_create"), {**data, "photos": [truncated_jpeg()]})
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    errors = " ".join(form.errors["photos"])
+    assert "IMG_0002.jpg" in errors and "damaged or incomplete" in errors
+    assert form["identity_story"].value() == "ผ้ายกเมืองนคร"
+    assert form["name_th"].value() == "ชุมชนรูปไม่ครบ"
+    assert not Community.objects.filter(name_th="ชุมชนรูปไม่ครบ").exists()
+
+
 def _visit_data(**extra):
     return {
         "visited_on": timezone.localdate().isoformat(),
@@ -174,8 +199,9 @@ def _visit_data(**extra):
             "not a photo",
         ),
         (huge_png_header, "too large"),
+        (truncated_jpeg, "damaged or incomplete"),
     ],
-    ids=["text-file-named-jpg", "20000x20000"],
+    ids=["text-file-named-jpg", "20000x20000", "truncated-jpeg"],
 )
 def test_a_bad_photo_is_refused_clearly_and_the_visit_form_is_kept(client, upload, message):
     community = register_many(officer(), 1)[0]

@@ -3,10 +3,12 @@
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from notifications.models import Kind, Notification
-from products.models import Enquiry
+from products.models import ENQUIRY_MESSAGE_TOO_LONG, Enquiry
 from products.services import mark_enquiry_answered, send_enquiry
 
 from .conftest import demo_user, signed_in
@@ -115,3 +117,42 @@ def test_another_communitys_member_neither_sees_nor_answers_it(client, lime_powd
     assert client.post(reverse("enquiry_answered", args=[enquiry.pk])).status_code == 404
     with pytest.raises(PermissionDenied):
         mark_enquiry_answered(demo_user("member.maejaem@civ.example"), enquiry)
+
+
+def test_a_message_over_2000_characters_is_refused_and_what_was_typed_stays(client, lime_powder):
+    too_long = "ก" * 2001
+
+    response = post(client, lime_powder, "203.0.113.19", message=too_long)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    with translation.override("th"):
+        expected = str(ENQUIRY_MESSAGE_TOO_LONG) % {"limit_value": 2000, "show_value": 2001}
+    assert form.errors["message"] == [expected]
+    assert form["message"].value() == too_long and form["name"].value() == FORM["name"]
+    assert 'maxlength="2000"' in response.content.decode()
+    assert not Enquiry.objects.exists()
+
+    assert post(client, lime_powder, "203.0.113.19", message="ข" * 2000).status_code == 302
+    assert len(Enquiry.objects.get().message) == 2000
+
+
+def test_the_service_refuses_a_message_over_the_limit_whoever_calls_it(lime_powder):
+    with pytest.raises(ValidationError) as refused:
+        send_enquiry(lime_powder, client_address="203.0.113.19", **{**FORM, "message": "x" * 2001})
+
+    assert list(refused.value.message_dict) == ["message"]
+    assert not Enquiry.objects.exists()
+
+
+def test_the_database_refuses_a_message_over_the_limit(lime_powder):
+    enquiry = Enquiry(
+        product=lime_powder,
+        community=lime_powder.community,
+        name="x",
+        contact="y",
+        message="x" * 2001,
+    )
+
+    with pytest.raises(IntegrityError, match="enquiry_message_length"), transaction.atomic():
+        Enquiry.objects.bulk_create([enquiry])  # no save(), no full_clean(): only the database

@@ -13,6 +13,7 @@ from PIL import ExifTags, Image
 from products.models import Product, ProductImage
 from products.services import delete_product_photo, move_product_photo, set_product_cover
 from tests.storage import block_upload_folder, files_under
+from tests.communities.helpers import truncated_jpeg
 
 from .conftest import photo_bytes, signed_in, upload
 
@@ -61,6 +62,9 @@ BAD_FILES = [
     ),
     pytest.param("huge.png", huge_png(), "too large", id="20000x20000-png"),
     pytest.param("big.jpg", thirty_megabytes(), "too large (30 MB)", id="30-mb"),
+    pytest.param(
+        "IMG_0002.jpg", truncated_jpeg().read(), "damaged or incomplete", id="truncated-jpeg"
+    ),
 ]
 
 

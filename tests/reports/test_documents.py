@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from civportal.templatetags.thaidate import format_date
+from communities.models import Community
 from mentorship.services import record_attendance
+from products.models import Product
 from reports.documents import build
 from reports.models import ReportJob
 from tests.notifications.helpers import demo_user, lampang_mou, schedule
@@ -83,3 +85,51 @@ def test_the_attendance_csv_is_utf8_with_a_bom_so_excel_reads_thai():
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[1][0] == "อบรมบัญชีครัวเรือน" and rows[1][3] == "นางสมศรี ใจงาม"
+
+
+def test_the_workbook_has_no_formula_cell_whatever_was_typed_and_survives_an_esc():
+    community = demo_user("leader.maejaem@civ.example").community
+    # Saved before forms refused control characters (or through another door).
+    Community.objects.filter(pk=community.pk).update(
+        name_th="=1+1\x1bแม่แจ๋ม", name_en='=HYPERLINK("http://x","y")'
+    )
+    schedule(timedelta(days=2), title="=cmd|' /C calc'!A0")
+    product = Product.objects.filter(community=community).first()
+    Product.objects.filter(pk=product.pk).update(name_th="@SUM(A1)", unit="+66 81 234 5678")
+
+    _name, content = built(ReportJob.Kind.PROGRAMME_XLSX, province="52")
+
+    workbook = load_workbook(io.BytesIO(content))  # not read-only: data_type is the file's
+    cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    values = {cell.value for cell in cells}
+    for neutralised in (
+        "'=1+1แม่แจ๋ม",
+        '\'=HYPERLINK("http://x","y")',
+        "'=cmd|' /C calc'!A0",
+        "'@SUM(A1)",
+        "'+66 81 234 5678",
+    ):
+        assert neutralised in values
+    products = workbook.worksheets[3]
+    prices = [row[4] for row in products.iter_rows(min_row=2)]
+    assert prices and all(cell.data_type == "n" for cell in prices)  # money stays a number
+
+
+def test_the_attendance_csv_neutralises_typed_walk_in_names_and_titles():
+    session = schedule(timedelta(hours=-3), title="-1+1 อบรม")
+    record_attendance(
+        demo_user("coordinator@civ.example"),
+        session,
+        new_walk_ins=['=HYPERLINK("http://x","y")', "@SUM(A1)", "นางสมศรี ใจงาม"],
+    )
+
+    _name, content = built(ReportJob.Kind.ATTENDANCE_CSV, mou=lampang_mou().pk)
+
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert {row[3] for row in rows[1:]} == {
+        '\'=HYPERLINK("http://x","y")',
+        "'@SUM(A1)",
+        "นางสมศรี ใจงาม",
+    }
+    assert {row[0] for row in rows[1:]} == {"'-1+1 อบรม"}
