@@ -361,6 +361,6 @@ class ImportForm(PortalForm):
         return upload
 
 
-class ImportConfirmForm(OneTimeTokenMixin, forms.Form):
+class ImportConfirmForm(OneTimeTokenMixin, PortalForm):
     """The "Save all rows" button after a clean check: the token naming the stashed file is
     also the form's one-time token, so a double click imports the file once."""
