@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from civportal.access import get_in_scope_or_404, within_scope
 from civportal.templatetags.thaidate import format_date
+from mentorship.models import MOU
 
 from . import charts
 from .models import (
@@ -40,10 +41,14 @@ def community_scope(user) -> Q | None:
     match user.role:
         case Role.OFFICER:
             return Q(province__in=user.provinces.all())
+        # Company people reach a community only while an MOU covering it is in force:
+        # expired and terminated MOUs no longer open it (their past sessions stay
+        # readable through mentorship.selectors.sessions_for). Both conditions sit in one
+        # Q, so they hold for the same MOU row (one join, no subquery).
         case Role.COORDINATOR:
-            return Q(mous__company_id=user.organisation_id)
+            return Q(mous__company_id=user.organisation_id, mous__status=MOU.Status.ACTIVE)
         case Role.MENTOR:
-            return Q(assignments__mentor=user, assignments__mou__status="active")
+            return Q(assignments__mentor=user, assignments__mou__status=MOU.Status.ACTIVE)
         case Role.LEADER | Role.MEMBER:
             return Q(pk=user.community_id)
     return Q(pk__in=[])
