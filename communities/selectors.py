@@ -24,6 +24,7 @@ from .models import (
     Province,
     ReadinessAssessment,
     Stage,
+    StageChange,
     Subdistrict,
     VisitPhoto,
 )
@@ -63,10 +64,22 @@ def get_community_for(user, pk) -> Community:
     return get_in_scope_or_404(communities_for(user).select_related("cohort"), pk=pk)
 
 
-def recent_visits_for(user, limit=10) -> QuerySet[ProgressVisit]:
+def visits_for(user) -> QuerySet[ProgressVisit]:
+    """Progress visits to the communities this user may see."""
     return ProgressVisit.objects.filter(
         community__in=communities_for(user).values("pk")
-    ).select_related("community", "officer")[:limit]
+    ).select_related("community", "officer")
+
+
+def recent_visits_for(user, limit=10) -> QuerySet[ProgressVisit]:
+    return visits_for(user)[:limit]
+
+
+def stage_changes_for(user) -> QuerySet[StageChange]:
+    """Stage moves of the communities this user may see."""
+    return StageChange.objects.filter(
+        community__in=communities_for(user).values("pk")
+    ).select_related("community", "changed_by")
 
 
 # --- Registry ------------------------------------------------------------------

@@ -66,6 +66,11 @@ def can_assign_mentors(user, mou: MOU) -> bool:
     )
 
 
+def can_change_assignment(user, assignment) -> bool:
+    """Whoever may assign mentors under the assignment's MOU may change or remove it."""
+    return can_assign_mentors(user, assignment.mou)
+
+
 def can_schedule_session(user, mou: MOU) -> bool:
     if not user.is_authenticated or mou.status != MOU.Status.ACTIVE:
         return False

@@ -11,7 +11,7 @@ from accounts.models import Role, User
 from civportal.access import get_in_scope_or_404, within_scope
 from communities.models import Community
 
-from .models import MOU, Attendance, SessionMaterial, TrainingSession
+from .models import MOU, Attendance, MentorAssignment, SessionMaterial, TrainingSession
 
 
 def mou_scope(user) -> Q | None:
@@ -41,6 +41,13 @@ def mous_for(user) -> QuerySet[MOU]:
 
 def get_mou_for(user, pk) -> MOU:
     return get_in_scope_or_404(mous_for(user), pk=pk)
+
+
+def assignments_for(user) -> QuerySet[MentorAssignment]:
+    """Mentor assignments under the MOUs this user may see."""
+    return MentorAssignment.objects.filter(mou__in=mous_for(user).values("pk")).select_related(
+        "mentor", "community", "mou"
+    )
 
 
 def sessions_for(user) -> QuerySet[TrainingSession]:
