@@ -1,7 +1,7 @@
 """The admin answers through the portal's scopes, for every registered ModelAdmin.
 
-- A registry test: every ModelAdmin is a ``ScopedAdmin`` reading through its app's selector
-  or is declared reference data here — a new unscoped admin fails CI.
+- A registry test: every ModelAdmin is a ``ScopedAdmin`` reading through the portal selector
+  named for it here, or reference data declared here — a new unscoped admin fails CI.
 - A matrix over every ModelAdmin × role (two officers of different provinces, a company
   coordinator, programme staff, each with admin access and every model permission, and a
   superuser): the changelist shows exactly the selector's rows; an out-of-scope row's
@@ -21,30 +21,56 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.selectors import email_addresses_for, groups_for, invitations_for, users_for
 from accounts.services import invite_user
 from civportal.admin import ReferenceAdmin, ScopedAdmin
 from communities.models import Community, Province, Subdistrict
+from communities.permissions import can_manage_indicators
+from communities.selectors import communities_for, stage_changes_for, visits_for
 from communities.services import log_visit, move_stage, register_community
 from mentorship.models import MOU
+from mentorship.selectors import assignments_for, mous_for, sessions_for
+from notifications.selectors import inbox_for, saved_preferences_for
 from notifications.services import set_preferences
 from products.models import Product
+from products.selectors import enquiries_for, products_for
 from products.services import send_enquiry
 from reports.models import ReportJob
+from reports.selectors import reports_for
 from reports.services import request_report
 from tests.mentorship.conftest import book
 
 pytestmark = pytest.mark.django_db
 
-# Shared by the whole programme; readable in the admin by everyone with admin access.
+# What each admin must list for a non-superuser: the portal's own selector…
+SCOPED = {
+    "account.EmailAddress": email_addresses_for,
+    "accounts.Invitation": invitations_for,
+    "accounts.User": users_for,
+    "auth.Group": groups_for,
+    "communities.Community": communities_for,
+    "communities.ProgressVisit": visits_for,
+    "communities.StageChange": stage_changes_for,
+    "mentorship.MOU": mous_for,
+    "mentorship.MentorAssignment": assignments_for,
+    "mentorship.TrainingSession": sessions_for,
+    "notifications.Notification": inbox_for,
+    "notifications.Preference": saved_preferences_for,
+    "products.Enquiry": enquiries_for,
+    "products.Product": products_for,
+    "reports.ReportJob": reports_for,
+}
+# …or, for reference data shared by the whole programme, every row, changed only by
+# superusers and whoever the rule named here allows.
 REFERENCE_DATA = {
-    "communities.Province",
-    "communities.District",
-    "communities.Subdistrict",
-    "communities.Organisation",
-    "communities.Cohort",
-    "communities.Indicator",
-    "mentorship.MentoringArea",
-    "products.SalesChannel",
+    "communities.Province": None,
+    "communities.District": None,
+    "communities.Subdistrict": None,
+    "communities.Organisation": None,
+    "communities.Cohort": None,
+    "communities.Indicator": can_manage_indicators,  # and only they read it
+    "mentorship.MentoringArea": None,
+    "products.SalesChannel": None,
 }
 
 REGISTRY = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
@@ -60,12 +86,12 @@ def test_every_admin_is_scoped_or_declared_reference_data(model, model_admin):
     label = model._meta.label
     if label in REFERENCE_DATA:
         assert isinstance(model_admin, ReferenceAdmin), f"{label}: reference data must be read-only"
+        assert type(model_admin).can_manage is REFERENCE_DATA[label], label
         return
-    assert isinstance(model_admin, ScopedAdmin), f"{label}: neither scoped nor reference data"
-    selector = type(model_admin).selector
-    assert callable(selector), f"{label}: a ScopedAdmin needs a selector"
+    assert label in SCOPED, f"{label}: neither scoped (SCOPED) nor reference data"
+    assert isinstance(model_admin, ScopedAdmin), f"{label}: not a ScopedAdmin"
     # The portal's own "for this user" read, not an admin-only twin of it.
-    assert selector.__module__.endswith(".selectors"), f"{label}: {selector.__module__}"
+    assert type(model_admin).selector is SCOPED[label], label
 
 
 # --- The matrix -----------------------------------------------------------------------------
@@ -142,16 +168,16 @@ def _url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-def expected_rows(model, model_admin, user):
-    """What the admin must list: the selector's rows (everything for a superuser), or all
-    reference data; None where the page is closed (the indicator catalogue is programme
-    staff's)."""
+def expected_rows(model, user):
+    """What the admin must list: the portal selector's rows (everything for a superuser),
+    or all reference data; None where the page is closed (the indicator catalogue)."""
+    label = model._meta.label
     everything = set(model._default_manager.values_list("pk", flat=True))
     if user.is_superuser:
         return everything
-    if isinstance(model_admin, ScopedAdmin):
-        return set(type(model_admin).selector(user).values_list("pk", flat=True))
-    if model._meta.label == "communities.Indicator" and not user.is_programme_staff:
+    if label in SCOPED:
+        return set(SCOPED[label](user).values_list("pk", flat=True))
+    if label == "communities.Indicator" and not can_manage_indicators(user):
         return None
     return everything
 
@@ -253,7 +279,7 @@ def test_the_admin_shows_and_changes_only_what_the_selector_allows(
 ):
     user = people[role]
     client.force_login(user)
-    expected = expected_rows(model, model_admin, user)
+    expected = expected_rows(model, user)
 
     response = client.get(_url(model, "changelist"))
     if expected is None:
@@ -264,14 +290,12 @@ def test_the_admin_shows_and_changes_only_what_the_selector_allows(
         if expected:  # a row in scope opens (to change or to read)
             assert client.get(_url(model, "change", min(expected))).status_code == 200
 
-    if isinstance(model_admin, ReferenceAdmin):
+    if model._meta.label in REFERENCE_DATA:
         # Readable, not changeable, except where a rule names the role (the indicator
         # catalogue for programme staff).
         obj = model._default_manager.order_by("pk").first()
-        may_manage = user.is_superuser or (
-            model_admin.can_manage is not None and type(model_admin).can_manage(user)
-        )
-        if not may_manage:
+        managers = REFERENCE_DATA[model._meta.label]
+        if not (user.is_superuser or (managers is not None and managers(user))):
             _posts_change_nothing(client, people, user, model, obj)
         return
 
