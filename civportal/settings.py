@@ -310,3 +310,8 @@ ENQUIRY_RATE_LIMIT = int(env("ENQUIRY_RATE_LIMIT", "5"))
 ENQUIRY_RATE_WINDOW = int(env("ENQUIRY_RATE_WINDOW", "600"))
 # Behind a reverse proxy, the request header that carries the client's address.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", "REMOTE_ADDR")
+if CLIENT_IP_HEADER != "REMOTE_ADDR":
+    # The sign-in limits per address too: otherwise every sign-in in the country would
+    # share the proxy's address and its limit. allauth wants the header's name, not its
+    # META key (HTTP_X_REAL_IP → X-Real-IP).
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = CLIENT_IP_HEADER.removeprefix("HTTP_").replace("_", "-")
