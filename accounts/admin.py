@@ -1,12 +1,26 @@
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from civportal.admin import ScopedAdmin
+
 from .models import Invitation, User
+from .permissions import can_change_access
+from .selectors import email_addresses_for, groups_for, invitations_for, users_for
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ScopedAdmin, BaseUserAdmin):
+    """People in the admin's reader's scope; only superusers change accounts here (accounts
+    come from invitations, see accounts.permissions.can_change_access)."""
+
+    selector = users_for
+    can_edit = can_change_access
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "organisation", "community", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
@@ -27,14 +41,45 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
 
+    def has_add_permission(self, request):
+        return can_change_access(request.user) and super().has_add_permission(request)
+
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ScopedAdmin, admin.ModelAdmin):
+    selector = invitations_for
+    can_edit = can_change_access
     list_display = ["email", "role", "invited_by", "created_at", "accepted_at"]
     list_filter = ["role"]
     search_fields = ["email"]
-    readonly_fields = ["token", "invited_by", "accepted_at", "accepted_user"]
+    # Not the token: it is the invitee's key to an account with this role.
+    readonly_fields = ["invited_by", "accepted_at", "accepted_user"]
 
     def has_add_permission(self, request):
         # Invitations come from accounts.services.invite_user: it checks scope, queues the e-mail.
         return False
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(ScopedAdmin, BaseEmailAddressAdmin):
+    selector = email_addresses_for
+    can_edit = can_change_access
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if not can_change_access(request.user):
+            # Marking an address verified changes access like editing it does.
+            actions.pop("make_verified", None)
+        return actions
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ScopedAdmin, BaseGroupAdmin):
+    selector = groups_for
+    can_edit = can_change_access

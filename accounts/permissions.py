@@ -15,3 +15,12 @@ def can_invite(user, role: str, *, organisation=None, community=None) -> bool:
     if user.role == Role.LEADER and role == Role.MEMBER:
         return community is not None and community.pk == user.community_id
     return False
+
+
+def can_change_access(user, record=None) -> bool:
+    """Accounts, sign-in addresses, invitations and permission groups are the keys to
+    someone's scope: an e-mail address takes over an account through a password reset, a
+    role or a group hands out access. The portal changes them only through invitations
+    (accounts.services); in the admin only superusers do. ``record`` is the row in question
+    (unused: the rule is the same for every row)."""
+    return user.is_authenticated and user.is_superuser

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from civportal.admin import ScopedAdmin
+from civportal.admin import ReferenceAdmin, ScopedAdmin
 
 from .models import (
     Cohort,
@@ -14,61 +14,56 @@ from .models import (
     StageChange,
     Subdistrict,
 )
-from .permissions import can_edit_community, can_manage_indicators
-from .selectors import communities_for
+from .permissions import can_edit_community, can_edit_visit, can_manage_indicators
+from .selectors import communities_for, stage_changes_for, visits_for
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(ReferenceAdmin, admin.ModelAdmin):
     list_display = ["code", "name_th", "name_en"]
     search_fields = ["code", "name_th", "name_en"]
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(ReferenceAdmin, admin.ModelAdmin):
     list_display = ["code", "name_th", "name_en", "province"]
     search_fields = ["code", "name_th", "name_en"]
     list_select_related = ["province"]
 
 
 @admin.register(Subdistrict)
-class SubdistrictAdmin(admin.ModelAdmin):
+class SubdistrictAdmin(ReferenceAdmin, admin.ModelAdmin):
     list_display = ["code", "name_th", "name_en", "district"]
     search_fields = ["code", "name_th", "name_en"]
     list_select_related = ["district"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReferenceAdmin, admin.ModelAdmin):
     list_display = ["name_th", "name_en", "kind", "province"]
     list_filter = ["kind"]
     search_fields = ["name_th", "name_en"]
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(ReferenceAdmin, admin.ModelAdmin):
     list_display = ["name_th", "start_year", "end_year", "target_communities", "civ_villages"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ReferenceAdmin, admin.ModelAdmin):
     """The indicator catalogue: programme staff only (officers set per-community targets)."""
 
+    can_manage = can_manage_indicators
     list_display = ["code", "name_th", "name_en", "unit", "direction", "active", "position"]
     list_editable = ["active", "position"]
     search_fields = ["code", "name_th", "name_en"]
 
     def has_module_permission(self, request):
-        return can_manage_indicators(request.user)
+        return can_manage_indicators(request.user) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return can_manage_indicators(request.user)
-
-    def has_add_permission(self, request):
-        return can_manage_indicators(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return can_manage_indicators(request.user)
+        return can_manage_indicators(request.user) and super().has_view_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False  # values point at indicators; retire one with "in use" instead
@@ -86,15 +81,21 @@ class CommunityAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(ScopedAdmin, admin.ModelAdmin):
+    selector = stage_changes_for
     list_display = ["community", "from_stage", "to_stage", "changed_by", "changed_at"]
     readonly_fields = [f.name for f in StageChange._meta.fields]
 
     def has_add_permission(self, request):
         return False  # stages move only through communities.services.move_stage
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of who moved a stage, when and why is kept
+
 
 @admin.register(ProgressVisit)
-class ProgressVisitAdmin(SimpleHistoryAdmin):
+class ProgressVisitAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    selector = visits_for
+    can_edit = can_edit_visit
     list_display = ["community", "visited_on", "officer"]
     list_select_related = ["community", "officer"]

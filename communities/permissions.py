@@ -35,6 +35,11 @@ def can_log_visit(user, community) -> bool:
     return can_move_stage(user, community)
 
 
+def can_edit_visit(user, visit) -> bool:
+    """Whoever may log visits to the community may correct one."""
+    return can_log_visit(user, visit.community)
+
+
 def can_set_indicator_targets(user, community) -> bool:
     """Baselines and targets are the officer's (or programme staff's) commitment."""
     return can_log_visit(user, community)

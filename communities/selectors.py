@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Role
 from civportal.access import get_in_scope_or_404, within_scope
 from civportal.templatetags.thaidate import format_date
+from mentorship.models import MOU
 
 from . import charts
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
     Province,
     ReadinessAssessment,
     Stage,
+    StageChange,
     Subdistrict,
     VisitPhoto,
 )
@@ -41,10 +43,14 @@ def community_scope(user) -> Q | None:
     match user.role:
         case Role.OFFICER:
             return Q(province__in=user.provinces.all())
+        # Company people reach a community only while an MOU covering it is in force:
+        # expired and terminated MOUs no longer open it (their past sessions stay
+        # readable through mentorship.selectors.sessions_for). Both conditions sit in one
+        # Q, so they hold for the same MOU row (one join, no subquery).
         case Role.COORDINATOR:
-            return Q(mous__company_id=user.organisation_id)
+            return Q(mous__company_id=user.organisation_id, mous__status=MOU.Status.ACTIVE)
         case Role.MENTOR:
-            return Q(assignments__mentor=user, assignments__mou__status="active")
+            return Q(assignments__mentor=user, assignments__mou__status=MOU.Status.ACTIVE)
         case Role.LEADER | Role.MEMBER:
             return Q(pk=user.community_id)
     return Q(pk__in=[])
@@ -59,10 +65,22 @@ def get_community_for(user, pk) -> Community:
     return get_in_scope_or_404(communities_for(user).select_related("cohort"), pk=pk)
 
 
-def recent_visits_for(user, limit=10) -> QuerySet[ProgressVisit]:
+def visits_for(user) -> QuerySet[ProgressVisit]:
+    """Progress visits to the communities this user may see."""
     return ProgressVisit.objects.filter(
         community__in=communities_for(user).values("pk")
-    ).select_related("community", "officer")[:limit]
+    ).select_related("community", "officer")
+
+
+def recent_visits_for(user, limit=10) -> QuerySet[ProgressVisit]:
+    return visits_for(user)[:limit]
+
+
+def stage_changes_for(user) -> QuerySet[StageChange]:
+    """Stage moves of the communities this user may see."""
+    return StageChange.objects.filter(
+        community__in=communities_for(user).values("pk")
+    ).select_related("community", "changed_by")
 
 
 # --- Registry ------------------------------------------------------------------

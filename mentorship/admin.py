@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from civportal.admin import ScopedAdmin
+from civportal.admin import ReferenceAdmin, ScopedAdmin
 
 from .models import (
     MOU,
@@ -13,12 +13,12 @@ from .models import (
     SessionMentor,
     TrainingSession,
 )
-from .permissions import can_edit_mou
-from .selectors import mous_for, sessions_for
+from .permissions import can_change_assignment, can_edit_mou
+from .selectors import assignments_for, mous_for, sessions_for
 
 
 @admin.register(MentoringArea)
-class MentoringAreaAdmin(admin.ModelAdmin):
+class MentoringAreaAdmin(ReferenceAdmin, admin.ModelAdmin):
     list_display = ["code", "name_th", "name_en", "position"]
 
 
@@ -39,11 +39,10 @@ class MOUAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(MentorAssignment)
-class MentorAssignmentAdmin(admin.ModelAdmin):
+class MentorAssignmentAdmin(ScopedAdmin, admin.ModelAdmin):
+    selector = assignments_for
+    can_edit = can_change_assignment
     list_display = ["mentor", "community", "mou", "starts_on", "ends_on"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(mou__in=mous_for(request.user).values("pk"))
 
 
 class ReadOnlyInline(admin.TabularInline):

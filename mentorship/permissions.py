@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import COMPANY_ROLES, Role
 
 from .models import MOU, TrainingSession
 
@@ -23,6 +23,18 @@ def is_company_coordinator(user, mou: MOU) -> bool:
     )
 
 
+def is_ended(mou: MOU) -> bool:
+    """Expired and terminated alike: the MOU no longer carries the company's work."""
+    return mou.status in (MOU.Status.EXPIRED, MOU.Status.TERMINATED)
+
+
+def acts_for_company_under(user, mou: MOU) -> bool:
+    """Coordinators and mentors act under an MOU only while it has not ended; afterwards
+    they keep reading what they did under it (sessions, registers, materials) but change
+    nothing. Programme staff and officers are not company people and keep their rights."""
+    return user.role not in COMPANY_ROLES or not is_ended(mou)
+
+
 def can_create_mous(user) -> bool:
     """Officers (for their offices), coordinators (for their company) and staff draft MOUs."""
     return user.is_authenticated and (
@@ -31,11 +43,14 @@ def can_create_mous(user) -> bool:
 
 
 def can_edit_mou(user, mou: MOU) -> bool:
-    """The provincial office's officer and the company's coordinator edit an MOU."""
+    """The provincial office's officer and the company's coordinator (until the MOU ends)
+    edit an MOU."""
     if not user.is_authenticated:
         return False
     return (
-        user.is_programme_staff or is_office_officer(user, mou) or is_company_coordinator(user, mou)
+        user.is_programme_staff
+        or is_office_officer(user, mou)
+        or (is_company_coordinator(user, mou) and acts_for_company_under(user, mou))
     )
 
 
@@ -45,7 +60,15 @@ def can_sign_mou(user, mou: MOU) -> bool:
 
 
 def can_assign_mentors(user, mou: MOU) -> bool:
-    return user.is_authenticated and (user.is_programme_staff or is_company_coordinator(user, mou))
+    return user.is_authenticated and (
+        user.is_programme_staff
+        or (is_company_coordinator(user, mou) and acts_for_company_under(user, mou))
+    )
+
+
+def can_change_assignment(user, assignment) -> bool:
+    """Whoever may assign mentors under the assignment's MOU may change or remove it."""
+    return can_assign_mentors(user, assignment.mou)
 
 
 def can_schedule_session(user, mou: MOU) -> bool:
@@ -61,13 +84,19 @@ def can_invite_mentors(user) -> bool:
     return user.is_authenticated and user.role == Role.COORDINATOR and bool(user.organisation_id)
 
 
-def can_manage_session(user, session: TrainingSession) -> bool:
-    """The session's mentors and the company's coordinator run it (change, register, materials)."""
+def can_see_register(user, session: TrainingSession) -> bool:
+    """The session's mentors and the company's coordinator read its register and feedback,
+    also after the MOU has ended."""
     if not user.is_authenticated:
         return False
     if user.is_programme_staff or is_company_coordinator(user, session.mou):
         return True
     return user.role == Role.MENTOR and session.mentors.filter(pk=user.pk).exists()
+
+
+def can_manage_session(user, session: TrainingSession) -> bool:
+    """The same people run it (change, attendance, materials) while its MOU has not ended."""
+    return can_see_register(user, session) and acts_for_company_under(user, session.mou)
 
 
 def can_register(user, session: TrainingSession) -> bool:

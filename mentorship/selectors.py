@@ -11,7 +11,7 @@ from accounts.models import Role, User
 from civportal.access import get_in_scope_or_404, within_scope
 from communities.models import Community
 
-from .models import MOU, Attendance, SessionMaterial, TrainingSession
+from .models import MOU, Attendance, MentorAssignment, SessionMaterial, TrainingSession
 
 
 def mou_scope(user) -> Q | None:
@@ -64,6 +64,13 @@ def get_signed_pdf_version_for(user, pk, history_id):
     row = get_in_scope_or_404(mou.history.exclude(signed_pdf=""), history_id=history_id)
     field = MOU._meta.get_field("signed_pdf")
     return mou, row, field.attr_class(mou, field, row.signed_pdf)
+
+
+def assignments_for(user) -> QuerySet[MentorAssignment]:
+    """Mentor assignments under the MOUs this user may see."""
+    return MentorAssignment.objects.filter(mou__in=mous_for(user).values("pk")).select_related(
+        "mentor", "community", "mou"
+    )
 
 
 def sessions_for(user) -> QuerySet[TrainingSession]:

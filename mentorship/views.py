@@ -45,6 +45,7 @@ from .permissions import (
     can_manage_session,
     can_register,
     can_schedule_session,
+    can_see_register,
     can_sign_mou,
 )
 from .selectors import (
@@ -332,6 +333,7 @@ def session_detail(request, pk):
     user = request.user
     session = get_session_for(user, pk)
     manage = can_manage_session(user, session)
+    see_register = can_see_register(user, session)
     mine = session.attendance.filter(person=user).first() if user.community_id else None
     counts = with_register_counts(TrainingSession.objects.filter(pk=pk)).get()
     _by_session, delivered = delivery_by([counts], key=lambda row: row.pk)
@@ -343,15 +345,16 @@ def session_detail(request, pk):
             "communities": session.communities.all(),
             "mentors": session.mentors.all(),
             "materials": session.materials.all(),
-            "register": attendance_register(session) if manage else [],
+            "register": attendance_register(session) if see_register else [],
             "my_registration": mine,
             "delivered": delivered,
             "counts": counts,
             "can_manage": manage,
+            "can_see_register": see_register,
             "can_register": can_register(user, session) and mine is None,
             "can_give_feedback": can_give_feedback(user, session),
             "is_open": session.status in services.OPEN_STATUSES,
-            "feedback": session.feedback.select_related("person") if manage else [],
+            "feedback": session.feedback.select_related("person") if see_register else [],
         },
     )
 

@@ -18,9 +18,14 @@ def get_notification_for(user, pk) -> Notification:
     return get_in_scope_or_404(inbox_for(user), pk=pk)
 
 
+def saved_preferences_for(user) -> QuerySet[Preference]:
+    """The choices this person has saved (kinds never touched have no row)."""
+    return Preference.objects.filter(user=user)
+
+
 def preferences_for(user) -> list[dict]:
     """One row per kind with the person's choice, or the defaults (e-mail on, in digest)."""
-    saved = {preference.kind: preference for preference in Preference.objects.filter(user=user)}
+    saved = {preference.kind: preference for preference in saved_preferences_for(user)}
     rows = []
     for kind in CONFIGURABLE_KINDS:
         preference = saved.get(kind)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from civportal.admin import ScopedAdmin
+from civportal.admin import ReferenceAdmin, ScopedAdmin
 
 from .models import Enquiry, Product, ProductImage, SalesChannel
 from .permissions import can_edit_product
@@ -9,7 +9,7 @@ from .selectors import enquiries_for, products_for
 
 
 @admin.register(SalesChannel)
-class SalesChannelAdmin(admin.ModelAdmin):
+class SalesChannelAdmin(ReferenceAdmin, admin.ModelAdmin):
     list_display = ["code", "name_th", "name_en"]
 
 

@@ -40,3 +40,28 @@ def province(code: str, name_th: str = "") -> Province:
 
 def make_company(name_th: str) -> Organisation:
     return Organisation.objects.create(kind=Organisation.Kind.COMPANY, name_th=name_th)
+
+
+def active_mou(company: Organisation, communities, *, title_th="บันทึกข้อตกลงทดสอบ"):
+    """A Lampang office ↔ ``company`` MOU covering ``communities``, moved draft → signed →
+    active through the services by the seeded programme staff."""
+    from datetime import date
+
+    from mentorship.models import MOU, MentoringArea
+    from mentorship.services import change_mou_status, create_mou
+
+    staff = User.objects.get(email="staff@civ.example")
+    mou = create_mou(
+        staff,
+        government_office=Organisation.objects.get(
+            kind=Organisation.Kind.GOVERNMENT, province_id="52"
+        ),
+        company=company,
+        areas=MentoringArea.objects.filter(code="marketing"),
+        communities=communities,
+        title_th=title_th,
+        signed_on=date(2025, 10, 1),
+    )
+    for status in (MOU.Status.SIGNED, MOU.Status.ACTIVE):
+        mou = change_mou_status(staff, mou, status)
+    return mou

@@ -201,3 +201,96 @@ def test_posting_an_edit_out_of_scope_changes_nothing(client, world, who):
     assert response.status_code in (403, 404)
     mae_jaem.refresh_from_db()
     assert mae_jaem.name_th != "ถูกแก้"
+
+
+# --- Scopes follow MOU status ---------------------------------------------------------------
+
+
+@pytest.fixture
+def company_b(settings, tmp_path):
+    """Company B with a coordinator and a mentor: MOU B1 covers บ้านแม่แจ๋ม and บ้านแป้นใต้
+    (the mentor assigned to บ้านแม่แจ๋ม), MOU B2 covers บ้านแป้นใต้ only."""
+    from datetime import date
+
+    from mentorship.models import MentoringArea
+    from mentorship.services import assign_mentor
+    from tests.factories import active_mou, make_company
+
+    settings.MEDIA_ROOT = tmp_path
+    company = make_company("บริษัท พี่เลี้ยงบี จำกัด")
+    # Signed in with force_login: no password to hash.
+    coordinator = User.objects.create(
+        email="coordinator.b@civ.example", role=Role.COORDINATOR, organisation=company
+    )
+    mentor = User.objects.create(
+        email="mentor.b@civ.example", role=Role.MENTOR, organisation=company
+    )
+    mae_jaem = Community.objects.get(subdistrict__code="521304")
+    paentai = Product.objects.get(name_th="มะนาวผง").community
+    b1 = active_mou(company, [mae_jaem, paentai], title_th="MOU บี 1")
+    active_mou(company, [paentai], title_th="MOU บี 2")
+    assign_mentor(
+        coordinator,
+        b1,
+        mentor=mentor,
+        community=mae_jaem,
+        areas=MentoringArea.objects.filter(code="marketing"),
+        starts_on=date(2025, 10, 1),
+    )
+    return {
+        "b1": b1,
+        "coordinator": coordinator,
+        "mentor": mentor,
+        "mae_jaem": mae_jaem,
+        "paentai": paentai,
+        "coffee": Product.objects.get(name_th="กาแฟคั่วโอ่ง"),  # บ้านแม่แจ๋ม's
+    }
+
+
+def _new_visit_photo(community):
+    from django.utils import timezone
+
+    from communities.services import log_visit
+    from tests.communities.helpers import png
+
+    officer = User.objects.get(email=DEMO["officer_lampang"])
+    visit = log_visit(
+        officer, community, visited_on=timezone.localdate(), summary="ลงพื้นที่", photos=[png()]
+    )
+    return visit.photos.get()
+
+
+def _pages_of_mae_jaem(world_b):
+    return {
+        "community": reverse("community_detail", args=[world_b["mae_jaem"].pk]),
+        "listing": reverse("product_detail", args=[world_b["coffee"].pk]),
+        "photo": reverse("visit_photo", args=[_new_visit_photo(world_b["mae_jaem"]).pk]),
+    }
+
+
+def test_company_b_reaches_the_communities_of_its_active_mous(client, company_b):
+    pages = _pages_of_mae_jaem(company_b)
+    for who in ("coordinator", "mentor"):
+        client.force_login(company_b[who])
+        for page, url in pages.items():
+            assert client.get(url).status_code == 200, (who, page)
+
+
+@pytest.mark.parametrize("ending", [MOU.Status.TERMINATED, MOU.Status.EXPIRED])
+def test_company_b_loses_a_community_when_its_only_mou_there_ends(client, company_b, ending):
+    from mentorship.services import change_mou_status
+
+    change_mou_status(User.objects.get(email=DEMO["staff"]), company_b["b1"], ending)
+    pages = _pages_of_mae_jaem(company_b)  # the visit and its photo come after the end
+
+    for who in ("coordinator", "mentor"):
+        client.force_login(company_b[who])
+        for page, url in pages.items():
+            response = client.get(url)
+            assert response.status_code == 404, (who, page)
+            assert company_b["mae_jaem"].name_th.encode() not in response.content
+    # บ้านแป้นใต้ is still covered by MOU B2, which is active.
+    client.force_login(company_b["coordinator"])
+    assert (
+        client.get(reverse("community_detail", args=[company_b["paentai"].pk])).status_code == 200
+    )

@@ -48,3 +48,17 @@ def test_the_language_switch_turns_pages_english(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     response = client.get("/accounts/login/")
     assert response.headers["Content-Language"] == "en"
+
+
+def test_behind_a_proxy_the_sign_in_limits_count_the_client_address_it_passes_on():
+    script = (
+        "from allauth.account.adapter import get_adapter; "
+        "from django.test import RequestFactory; "
+        "request = RequestFactory().post('/', REMOTE_ADDR='10.0.0.2', "
+        "HTTP_X_REAL_IP='203.0.113.5'); "
+        "print(get_adapter().get_client_ip(request))"
+    )
+    result = manage("shell", "-c", script, env=production_env(CLIENT_IP_HEADER="HTTP_X_REAL_IP"))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "203.0.113.5"

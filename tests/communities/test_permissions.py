@@ -100,3 +100,22 @@ def test_programme_staff_manage_the_indicator_catalogue_in_the_admin(client):
 
     assert response.status_code == 302
     assert Indicator.objects.get(code="online_orders").name_en == "Online orders"
+
+
+@pytest.mark.parametrize("ending", ["terminated", "expired"])
+def test_the_coordinator_of_an_ended_mou_no_longer_finds_its_communities(client, ending):
+    from mentorship.models import MOU
+    from mentorship.services import change_mou_status
+
+    scg = MOU.objects.get(company__name_th__startswith="บริษัท ปูนซิเมนต์ไทย (ลำปาง)")
+    mae_jaem = Community.objects.get(subdistrict_id="521304")
+    coordinator = User.objects.get(email="coordinator@civ.example")
+    client.force_login(coordinator)
+    assert mae_jaem.name_th in client.get(reverse("community_list")).content.decode()
+
+    change_mou_status(User.objects.get(email="staff@civ.example"), scg, ending)
+
+    for name in ("community_detail", "community_history"):
+        assert client.get(reverse(name, args=[mae_jaem.pk])).status_code == 404, name
+    for name in ("community_list", "community_map"):
+        assert mae_jaem.name_th not in client.get(reverse(name)).content.decode(), name

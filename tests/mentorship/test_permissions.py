@@ -143,3 +143,92 @@ def test_another_companys_mentor_cannot_post_to_the_session(client, world, url_n
     client.force_login(person(WHO["mentor_other"]))
     response = client.post(reverse(url_name, args=[world["session"]]), {"action": "cancel"})
     assert response.status_code == 404
+
+
+# --- After the MOU ends: read what was done, change nothing ----------------------------------
+
+
+@pytest.fixture
+def ended_mou_session(settings, tmp_path):
+    """A session under the SCG MOU with a present member and a handout; then the MOU ends."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mentorship.models import MOU
+    from mentorship.services import add_material, change_mou_status, record_attendance
+
+    settings.MEDIA_ROOT = tmp_path
+    session = book(starts_at=bangkok(3, 9), title="การตลาดออนไลน์ลับเฉพาะ")
+    mentor = person(WHO["mentor_scg"])
+    record_attendance(mentor, session, present_people=[person(WHO["member_maejaem"]).pk])
+    handout = SimpleUploadedFile("handout.pdf", b"%PDF-1.4 handout", "application/pdf")
+    material = add_material(mentor, session, title="เอกสารประกอบ", file=handout)
+
+    def end(status=MOU.Status.TERMINATED):
+        change_mou_status(person(WHO["staff"]), scg_mou(), status)
+
+    return {"session": session, "material": material, "end": end}
+
+
+@pytest.mark.parametrize("ending", ["terminated", "expired"])
+@pytest.mark.parametrize("who", ["mentor_scg", "coordinator_scg"])
+def test_company_people_read_their_past_session_after_the_mou_ends(
+    client, ended_mou_session, who, ending
+):
+    from mentorship.selectors import get_material_for
+
+    ended_mou_session["end"](ending)
+    session = ended_mou_session["session"]
+    client.force_login(person(WHO[who]))
+
+    response = client.get(reverse("session_detail", args=[session.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert person(WHO["member_maejaem"]).full_name in page  # the register, read-only
+    assert reverse("session_attendance", args=[session.pk]) not in page
+    assert get_material_for(person(WHO[who]), ended_mou_session["material"].pk)
+
+
+@pytest.mark.parametrize("ending", ["terminated", "expired"])
+@pytest.mark.parametrize("who", ["mentor_scg", "coordinator_scg"])
+def test_company_people_change_nothing_under_an_ended_mou(client, ended_mou_session, who, ending):
+    from mentorship.models import Attendance, SessionMaterial, TrainingSession
+
+    ended_mou_session["end"](ending)
+    session = ended_mou_session["session"]
+    client.force_login(person(WHO[who]))
+    posts = {
+        "session_attendance": {"present": [], "new_walk_ins": "ผู้ลงทะเบียนหน้างาน"},
+        "session_edit": {"title": "เปลี่ยนชื่อ"},
+        "session_material": {"title": "เอกสารใหม่", "url": "https://example.com/x"},
+        "session_status": {"action": "cancel"},
+    }
+
+    for url_name, data in posts.items():
+        assert client.get(reverse(url_name, args=[session.pk])).status_code in (403, 405)
+        assert client.post(reverse(url_name, args=[session.pk]), data).status_code == 403, url_name
+    for url_name in ("session_new", "mou_assign"):
+        assert client.get(reverse(url_name, args=[scg_mou().pk])).status_code == 403, url_name
+
+    session.refresh_from_db()
+    assert session.title == "การตลาดออนไลน์ลับเฉพาะ" and session.status != "cancelled"
+    assert Attendance.objects.filter(session=session, present=True).count() == 1
+    assert SessionMaterial.objects.filter(session=session).count() == 1
+    assert TrainingSession.objects.filter(mou=scg_mou()).count() == 1
+
+
+def test_the_coordinator_no_longer_edits_an_ended_mou(client, ended_mou_session):
+    ended_mou_session["end"]()
+    client.force_login(person(WHO["coordinator_scg"]))
+
+    assert client.get(reverse("mou_detail", args=[scg_mou().pk])).status_code == 200
+    assert client.get(reverse("mou_edit", args=[scg_mou().pk])).status_code == 403
+
+
+def test_programme_staff_keep_the_register_of_an_ended_mou(client, ended_mou_session):
+    ended_mou_session["end"]()
+    client.force_login(person(WHO["staff"]))
+
+    response = client.get(reverse("session_attendance", args=[ended_mou_session["session"].pk]))
+
+    assert response.status_code == 200

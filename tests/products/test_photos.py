@@ -12,8 +12,8 @@ from PIL import ExifTags, Image
 
 from products.models import Product, ProductImage
 from products.services import delete_product_photo, move_product_photo, set_product_cover
-from tests.storage import block_upload_folder, files_under
 from tests.communities.helpers import truncated_jpeg
+from tests.storage import block_upload_folder, files_under
 
 from .conftest import photo_bytes, signed_in, upload
 

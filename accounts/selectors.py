@@ -1,0 +1,55 @@
+"""Reads of people and their access, scoped "for this user".
+
+Who sees whose account:
+- programme staff: everyone;
+- a provincial officer: themselves and the leaders and members of communities in their
+  provinces — the people they invite and work with. Not other officers or company people:
+  an officer's work with a company goes through its MOUs, not its staff list;
+- everyone else: themselves.
+"""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db.models import Q, QuerySet
+
+from .models import Invitation, Role, User
+
+
+def user_scope(user) -> Q | None:
+    """The filter on User that is this user's scope; None means everyone."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_programme_staff:
+        return None
+    if user.role == Role.OFFICER:
+        provinces = list(user.provinces.values_list("pk", flat=True))
+        return Q(pk=user.pk) | Q(community__province_id__in=provinces)
+    return Q(pk=user.pk)
+
+
+def users_for(user) -> QuerySet[User]:
+    queryset = User.objects.select_related("organisation", "community")
+    scope = user_scope(user)
+    # Only single-valued relations in the scope: no row can repeat, no subquery needed.
+    return queryset if scope is None else queryset.filter(scope)
+
+
+def email_addresses_for(user) -> QuerySet[EmailAddress]:
+    """The sign-in addresses of the accounts this user may see."""
+    return EmailAddress.objects.filter(user__in=users_for(user).values("pk")).select_related("user")
+
+
+def invitations_for(user) -> QuerySet[Invitation]:
+    """Programme staff see every invitation; others the ones they sent."""
+    queryset = Invitation.objects.select_related("invited_by")
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    return queryset if user.is_programme_staff else queryset.filter(invited_by=user)
+
+
+def groups_for(user) -> QuerySet[Group]:
+    """Admin permission groups: the ones this user belongs to (superusers see all in the
+    admin, which does not ask this selector for them)."""
+    if not user.is_authenticated or not user.is_active:
+        return Group.objects.none()
+    return Group.objects.filter(user=user)
