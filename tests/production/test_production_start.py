@@ -61,6 +61,9 @@ def test_production_serves_health_sign_in_static_files_and_public_pages(
     cache = asset.getheader("Cache-Control")
     assert "immutable" in cache and int(re.search(r"max-age=(\d+)", cache)[1]) >= 365 * 86400
 
+    # The 500/503 pages link their stylesheet by its fixed, unhashed address.
+    assert production_server.get("/static/css/errors.css").status == 200
+
     for path in ("/", "/catalogue/", "/c/"):
         page = production_server.get(path)
         assert page.status == 200, (path, production_server.log_text()[-3000:])
