@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from tests.factories import make_company
+from tests.samples import pdf_bytes
 
 from .conftest import bangkok, book, person, scg_mou
 
@@ -160,7 +161,7 @@ def ended_mou_session(settings, tmp_path):
     session = book(starts_at=bangkok(3, 9), title="การตลาดออนไลน์ลับเฉพาะ")
     mentor = person(WHO["mentor_scg"])
     record_attendance(mentor, session, present_people=[person(WHO["member_maejaem"]).pk])
-    handout = SimpleUploadedFile("handout.pdf", b"%PDF-1.4 handout", "application/pdf")
+    handout = SimpleUploadedFile("handout.pdf", pdf_bytes(), "application/pdf")
     material = add_material(mentor, session, title="เอกสารประกอบ", file=handout)
 
     def end(status=MOU.Status.TERMINATED):

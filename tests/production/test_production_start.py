@@ -106,8 +106,10 @@ def _stored_private_files(media_root):
     job = reports.request_report(
         officer, kind="province_pdf", province=mou.government_office.province
     )
-    reports.start_job(job.pk)
-    job = reports.finish_job(job.pk, "province-52.pdf", b"%PDF-1.7\n% PRIVATE-REPORT-FILE\n")
+    started = reports.start_job(job.pk)
+    job = reports.finish_job(
+        job.pk, started.attempts, "province-52.pdf", b"%PDF-1.7\n% PRIVATE-REPORT-FILE\n"
+    )
     names = [mou.signed_pdf.name, visit.photos.get().image.name, material.file.name, job.file.name]
     return {name: (media_root / name).read_bytes() for name in names}
 

@@ -195,8 +195,8 @@ def test_a_finished_pdf_report_is_shown_inline_by_the_door_and_a_workbook_downlo
     job = services.request_report(
         demo_user(LAMPANG), kind=ReportJob.Kind.PROVINCE_PDF, province=Province.objects.get(pk="52")
     )
-    services.start_job(job.pk)
-    services.finish_job(job.pk, "province-52.pdf", plain_pdf())
+    started = services.start_job(job.pk)
+    services.finish_job(job.pk, started.attempts, "province-52.pdf", plain_pdf())
     client.force_login(demo_user(LAMPANG))
     response = client.get(reverse("report_download", args=[job.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -204,8 +204,8 @@ def test_a_finished_pdf_report_is_shown_inline_by_the_door_and_a_workbook_downlo
     assert response["Cache-Control"] == "private, no-store"
 
     workbook = services.request_report(demo_user("staff@civ.example"), kind="programme_xlsx")
-    services.start_job(workbook.pk)
-    services.finish_job(workbook.pk, "programme.xlsx", b"PK\x03\x04 workbook")
+    started = services.start_job(workbook.pk)
+    services.finish_job(workbook.pk, started.attempts, "programme.xlsx", b"PK\x03\x04 workbook")
     client.force_login(demo_user("staff@civ.example"))
     response = client.get(reverse("report_download", args=[workbook.pk]))
     assert response["Content-Type"] == "application/octet-stream"
@@ -220,12 +220,12 @@ def test_a_report_that_cannot_be_stored_fails_in_words_without_server_paths(medi
     job = services.request_report(
         demo_user(LAMPANG), kind=ReportJob.Kind.PROVINCE_PDF, province=Province.objects.get(pk="52")
     )
-    services.start_job(job.pk)
+    started = services.start_job(job.pk)
     media.mkdir(parents=True, exist_ok=True)
     (media / "reports").mkdir()
     (media / "reports" / str(job.pk)).write_bytes(b"")  # a file where the job's folder goes
     with pytest.raises(FileNotSaved) as caught:
-        services.finish_job(job.pk, "province-52.pdf", b"%PDF-1.7 test")
+        services.finish_job(job.pk, started.attempts, "province-52.pdf", b"%PDF-1.7 test")
     ReportTask().on_failure(caught.value, "task-id", (job.pk,), {}, None)
 
     job.refresh_from_db()
