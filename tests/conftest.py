@@ -2,7 +2,6 @@ import email
 import email.policy
 import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -11,6 +10,8 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests.servers import worker_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,23 +52,7 @@ class WorkerProcess:
         }
         self.log = self.log_path.open("a")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "civportal",
-                "worker",
-                "-Q",
-                self.queue,
-                "--pool",
-                "solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-l",
-                "info",
-            ],
+            worker_command(self.queue),
             cwd=ROOT,
             env=env,
             stdout=self.log,

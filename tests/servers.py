@@ -280,29 +280,17 @@ class Gunicorn:
             self.process.stop()
 
 
+def worker_command(queue: str) -> list[str]:
+    """A Celery worker on one queue, one task at a time, quiet about its peers."""
+    return [
+        sys.executable, "-m", "celery", "-A", "civportal", "worker", "-Q", queue,
+        "--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "-l", "info",
+    ]  # fmt: skip
+
+
 def start_worker(env: dict, log_dir: Path, queue: str, name: str = "worker") -> Process:
-    process = Process(
-        name,
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "civportal",
-            "worker",
-            "-Q",
-            queue,
-            "--pool",
-            "solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "info",
-        ],
-        env,
-        log_dir,
-    )
+    process = Process(name, worker_command(queue), env, log_dir)
     wait_until(
         lambda: " ready." in process.log_text() or not process.alive(), 180, f"{name} to start"
     )
