@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civportal.forms import OneTimeTokenMixin, PortalForm, PortalModelForm, VersionedFormMixin
 from civportal.images import clean_photo
-from civportal.templatetags.thaidate import BE_OFFSET, display_year
+from civportal.templatetags.thaidate import ce_year, display_year
 
 from .imports import MAX_ROWS
 from .models import (
@@ -125,8 +125,8 @@ class CohortYearField(forms.IntegerField):
 
     def clean(self, value):
         year = super().clean(value)
-        if year is not None and year > 2400:
-            year -= BE_OFFSET
+        if year is not None:
+            year = ce_year(year)
         if year is not None and not 1990 <= year <= 2100:
             raise ValidationError(_("Please give a year such as 2561 (BE) or 2018 (CE)."))
         return year
@@ -203,7 +203,6 @@ class VisitForm(OneTimeTokenMixin, PortalModelForm):
         model = ProgressVisit
         fields = ["visited_on", "summary", "next_steps"]
         widgets = {
-            "visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }

@@ -130,12 +130,12 @@ def assign_mentor(
         raise ValidationError(_("Only a mentor of this MOU's company can be assigned."))
     if not mou.communities.filter(pk=community.pk).exists():
         raise ValidationError(_("The MOU does not cover this community."))
-    assignment, _created = MentorAssignment.objects.update_or_create(
-        mou=mou,
-        mentor=mentor,
-        community=community,
-        defaults={"starts_on": starts_on, "ends_on": ends_on},
-    )
+    assignment = MentorAssignment.objects.filter(
+        mou=mou, mentor=mentor, community=community
+    ).first() or MentorAssignment(mou=mou, mentor=mentor, community=community)
+    assignment.starts_on, assignment.ends_on = starts_on, ends_on
+    assignment.full_clean()  # dates in order: a message on the form, not a database error
+    assignment.save()
     assignment.areas.set(areas)
     return assignment
 

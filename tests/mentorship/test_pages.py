@@ -13,12 +13,15 @@ pytestmark = pytest.mark.django_db
 
 def session_form(title, day, start, end, **extra):
     mou = scg_mou()
-    date = bangkok(day, 0).date().isoformat()
+    day = bangkok(day, 0).date()
+    typed = f"{day:%d/%m}/{day.year + 543}"  # as a Thai reader types it: BE
     return {
         "area": mou.areas.get(code="online_marketing").pk,
         "title": title,
-        "starts_at": f"{date}T{start}",
-        "ends_at": f"{date}T{end}",
+        "starts_at_date": typed,
+        "starts_at_time": start,
+        "ends_at_date": typed,
+        "ends_at_time": end,
         "online_url": "https://meet.example/civ",
         "communities": [maejaem().pk],
         "mentors": [person("mentor@civ.example").pk],
