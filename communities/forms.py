@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civportal.forms import OneTimeTokenMixin, PortalForm, PortalModelForm, VersionedFormMixin
 from civportal.images import clean_photo
+from civportal.pending import KeepUploadsMixin
 from civportal.templatetags.thaidate import ce_year, display_year
 
 from .imports import MAX_ROWS
@@ -191,8 +192,12 @@ class ScoreField(forms.TypedChoiceField):
         )
 
 
-class VisitForm(OneTimeTokenMixin, PortalModelForm):
-    """A visit with photos, one field per active indicator and the six readiness scores."""
+class VisitForm(KeepUploadsMixin, OneTimeTokenMixin, PortalModelForm):
+    """A visit with photos, one field per active indicator and the six readiness scores.
+
+    Photos that passed their checks are kept if the form comes back with an error
+    (civportal.pending), so the officer never picks them again.
+    """
 
     photos = PhotosField(label=_("Photos"))
     readiness_note = forms.CharField(
@@ -231,10 +236,19 @@ class VisitForm(OneTimeTokenMixin, PortalModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        scores = [cleaned.get(f"readiness_{c}") for c in READINESS_CRITERIA]
-        given = [s for s in scores if s is not None]
-        if given and len(given) != len(scores):
-            raise ValidationError(_("Score all six readiness criteria, or leave them all empty."))
+        names = [f"readiness_{c}" for c in READINESS_CRITERIA]
+        missing = [name for name in names if cleaned.get(name) is None]
+        # A readiness assessment is all six scores or none: say so where one is missing.
+        if 0 < len(missing) < len(names):
+            for name in missing:
+                if name not in self.errors:
+                    self.add_error(
+                        name,
+                        ValidationError(
+                            _("Score this criterion too: all six, or leave all six empty."),
+                            code="readiness_incomplete",
+                        ),
+                    )
         return cleaned
 
     def service_kwargs(self) -> dict:
@@ -247,7 +261,7 @@ class VisitForm(OneTimeTokenMixin, PortalModelForm):
             "visited_on": data["visited_on"],
             "summary": data["summary"],
             "next_steps": data["next_steps"],
-            "photos": data["photos"],
+            "photos": self.uploads_to_save(),
             "values": {i: data[f"indicator_{i.code}"] for i in self.indicators},
             "readiness": readiness,
         }

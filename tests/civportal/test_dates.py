@@ -102,7 +102,7 @@ def test_no_portal_form_keeps_a_browser_date_field():
     mou = scg_mou()
     user = person("mentor@civ.example")
     for form in (
-        VisitForm(),
+        VisitForm(user=user),
         MOUForm(instance=mou),
         AssignmentForm(mou=mou),
         SessionForm(mou=mou, user=user),
