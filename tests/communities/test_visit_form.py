@@ -104,16 +104,16 @@ def test_another_officer_cannot_claim_kept_photos_with_the_token(client, communi
     key = failed.context["form"]["kept_photos"].value()[0]
 
     client.force_login(officer("staff@civ.example"))
-    stolen = client.post(
-        url, visit_data(form_token=token, kept_photos=[key], summary="ลงพื้นที่")
-    )
+    stolen = client.post(url, visit_data(form_token=token, kept_photos=[key], summary="ลงพื้นที่"))
 
     assert stolen.status_code == 200  # the key is not one of this person's kept photos
     assert "kept_photos" in stolen.context["form"].errors
     assert not ProgressVisit.objects.filter(community=community).exists()
 
 
-def test_abandoned_kept_photos_are_removed_by_the_orphan_sweep(client, community, media_root_in_tmp):
+def test_abandoned_kept_photos_are_removed_by_the_orphan_sweep(
+    client, community, media_root_in_tmp
+):
     client.force_login(officer())
     url = reverse("visit_create", args=[community.pk])
     client.post(url, visit_data(form_token="a" * 32, summary="", photos=[png()]))
