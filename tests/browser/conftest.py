@@ -40,6 +40,9 @@ def page(browser, live_server, seeded):
     context.close()
 
 
+# bypass_csp: accessibility checks inject axe-core (tests/browser/accessibility.py), which
+# the pages' Content-Security-Policy would refuse. ``page`` keeps the policy enforced:
+# tests/browser/test_csp.py watches it for violations.
 @pytest.fixture
 def phone_page(browser, live_server, seeded):
     context = browser.new_context(
@@ -49,6 +52,21 @@ def phone_page(browser, live_server, seeded):
         viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
+        bypass_csp=True,
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def wide_page(browser, live_server, seeded):
+    """A laptop-sized window that accessibility checks can inject axe-core into."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        timezone_id="Asia/Bangkok",
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,
     )
     page = context.new_page()
     yield page
