@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Invitation, User
 from communities.models import Community
 from mentorship.models import MOU, MentoringArea, TrainingSession
+from tests.browser.accessibility import assert_accessible
 from tests.browser.helpers import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,6 +85,7 @@ def test_coordinator_invites_assigns_mentor_schedules_member_registers_hours_sho
     # A member of บ้านแม่แจ๋ม registers on a phone.
     sign_in(phone_page, "member.maejaem@civ.example")
     phone_page.goto("/training/")
+    assert_accessible(phone_page)
     card = phone_page.locator(".session-cards li", has_text="ขายกาแฟคั่วโอ่งผ่านเฟซบุ๊กไลฟ์")
     card.locator("button[type=submit]").click()
     phone_page.wait_for_url(re.compile(rf"/training/sessions/{session.pk}/$"))
@@ -97,6 +99,7 @@ def test_coordinator_invites_assigns_mentor_schedules_member_registers_hours_sho
     assert phone_page.locator(f"a[href='/training/sessions/{session.pk}/attendance/']").count() == 0
     assert "10:00" in phone_page.locator(".attendance-note").inner_text()
     assert phone_page.locator("button[value=done]").count() == 0
+    assert_accessible(phone_page)
 
     # The session starts (moved to now, still two hours); the mentor ticks the member
     # present on the phone register and marks the session done.
@@ -106,6 +109,7 @@ def test_coordinator_invites_assigns_mentor_schedules_member_registers_hours_sho
     )
     phone_page.reload()
     phone_page.click(f"a[href='/training/sessions/{session.pk}/attendance/']")
+    assert_accessible(phone_page)
     phone_page.check(f"input[name=present][value='u{member.pk}']")
     submit(phone_page)
     assert phone_page.locator(".present-count").inner_text() == "1"
