@@ -121,6 +121,7 @@ class SessionForm(VersionedFormMixin, OneTimeTokenMixin, PortalModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"area": _("Mentoring area")}
         help_texts = {
             "starts_at": _("Bangkok time"),
             "online_url": _("A venue, an online link, or both."),
