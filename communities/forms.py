@@ -218,7 +218,7 @@ class VisitForm(KeepUploadsMixin, OneTimeTokenMixin, PortalModelForm):
         self.indicators = list(Indicator.objects.filter(active=True))
         for indicator in self.indicators:
             self.fields[f"indicator_{indicator.code}"] = forms.DecimalField(
-                label=f"{indicator.name} ({indicator.unit})",
+                label=f"{indicator.name} ({indicator.unit_name})",
                 required=False,
                 max_digits=14,
                 decimal_places=2,
@@ -289,7 +289,7 @@ class TargetsForm(PortalForm):
             current = existing.get(indicator.pk)
             for part, label in (("baseline", _("Baseline")), ("target", _("Target"))):
                 self.fields[f"{part}_{indicator.code}"] = forms.DecimalField(
-                    label=f"{indicator.name} — {label} ({indicator.unit})",
+                    label=f"{indicator.name} — {label} ({indicator.unit_name})",
                     required=False,
                     max_digits=14,
                     decimal_places=2,
