@@ -2,8 +2,6 @@
 CE in English), a format hint, no browser date input; the MOU edit form round-trips its
 dates and database rules become messages on the field."""
 
-import importlib
-import inspect
 from datetime import date, datetime
 
 import pytest
@@ -23,8 +21,6 @@ from tests.formdata import page_form_data
 from tests.mentorship.conftest import maejaem, person, scg_mou
 
 pytestmark = pytest.mark.django_db
-
-APPS = ["accounts", "communities", "mentorship", "products", "notifications", "reports"]
 
 
 @pytest.mark.parametrize(
@@ -77,14 +73,6 @@ def test_a_date_time_is_a_bangkok_time_from_a_date_and_a_time():
             field.clean(["05/12/2569", ""])
     assert moment == datetime(2026, 12, 5, 13, 30, tzinfo=timezone.get_current_timezone())
     assert "เวลา" in missing.value.messages[0]
-
-
-def _forms():
-    for app in APPS:
-        module = importlib.import_module(f"{app}.forms")
-        for _name, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
-                yield cls
 
 
 def test_no_portal_form_keeps_a_browser_date_field():
