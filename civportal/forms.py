@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from .dates import in_reader_calendar
 from .models import FormSubmission
 from .text import has_control_characters, without_control_characters
 from .versioning import StaleEdit
@@ -33,6 +34,10 @@ class RefuseControlCharacters:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every date typed in the portal is in the reader's calendar (civportal.dates);
+        # done before the data is read below, since a date-time becomes two inputs.
+        for name, field in self.fields.items():
+            self.fields[name] = in_reader_calendar(field)
         self._keys_with_control_characters = set()
         if self.is_bound:
             self.data = self._without_control_characters(self.data, multiline=True)

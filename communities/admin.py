@@ -55,7 +55,16 @@ class IndicatorAdmin(ReferenceAdmin, admin.ModelAdmin):
     """The indicator catalogue: programme staff only (officers set per-community targets)."""
 
     can_manage = can_manage_indicators
-    list_display = ["code", "name_th", "name_en", "unit", "direction", "active", "position"]
+    list_display = [
+        "code",
+        "name_th",
+        "name_en",
+        "unit",
+        "unit_en",
+        "direction",
+        "active",
+        "position",
+    ]
     list_editable = ["active", "position"]
     search_fields = ["code", "name_th", "name_en"]
 

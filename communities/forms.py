@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civportal.forms import OneTimeTokenMixin, PortalForm, PortalModelForm, VersionedFormMixin
 from civportal.images import clean_photo
-from civportal.templatetags.thaidate import BE_OFFSET, display_year
+from civportal.pending import KeepUploadsMixin
+from civportal.templatetags.thaidate import ce_year, display_year
 
 from .imports import MAX_ROWS
 from .models import (
@@ -125,8 +126,8 @@ class CohortYearField(forms.IntegerField):
 
     def clean(self, value):
         year = super().clean(value)
-        if year is not None and year > 2400:
-            year -= BE_OFFSET
+        if year is not None:
+            year = ce_year(year)
         if year is not None and not 1990 <= year <= 2100:
             raise ValidationError(_("Please give a year such as 2561 (BE) or 2018 (CE)."))
         return year
@@ -191,8 +192,12 @@ class ScoreField(forms.TypedChoiceField):
         )
 
 
-class VisitForm(OneTimeTokenMixin, PortalModelForm):
-    """A visit with photos, one field per active indicator and the six readiness scores."""
+class VisitForm(KeepUploadsMixin, OneTimeTokenMixin, PortalModelForm):
+    """A visit with photos, one field per active indicator and the six readiness scores.
+
+    Photos that passed their checks are kept if the form comes back with an error
+    (civportal.pending), so the officer never picks them again.
+    """
 
     photos = PhotosField(label=_("Photos"))
     readiness_note = forms.CharField(
@@ -203,7 +208,6 @@ class VisitForm(OneTimeTokenMixin, PortalModelForm):
         model = ProgressVisit
         fields = ["visited_on", "summary", "next_steps"]
         widgets = {
-            "visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }
@@ -214,7 +218,7 @@ class VisitForm(OneTimeTokenMixin, PortalModelForm):
         self.indicators = list(Indicator.objects.filter(active=True))
         for indicator in self.indicators:
             self.fields[f"indicator_{indicator.code}"] = forms.DecimalField(
-                label=f"{indicator.name} ({indicator.unit})",
+                label=f"{indicator.name} ({indicator.unit_name})",
                 required=False,
                 max_digits=14,
                 decimal_places=2,
@@ -232,10 +236,19 @@ class VisitForm(OneTimeTokenMixin, PortalModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        scores = [cleaned.get(f"readiness_{c}") for c in READINESS_CRITERIA]
-        given = [s for s in scores if s is not None]
-        if given and len(given) != len(scores):
-            raise ValidationError(_("Score all six readiness criteria, or leave them all empty."))
+        names = [f"readiness_{c}" for c in READINESS_CRITERIA]
+        missing = [name for name in names if cleaned.get(name) is None]
+        # A readiness assessment is all six scores or none: say so where one is missing.
+        if 0 < len(missing) < len(names):
+            for name in missing:
+                if name not in self.errors:
+                    self.add_error(
+                        name,
+                        ValidationError(
+                            _("Score this criterion too: all six, or leave all six empty."),
+                            code="readiness_incomplete",
+                        ),
+                    )
         return cleaned
 
     def service_kwargs(self) -> dict:
@@ -248,7 +261,7 @@ class VisitForm(OneTimeTokenMixin, PortalModelForm):
             "visited_on": data["visited_on"],
             "summary": data["summary"],
             "next_steps": data["next_steps"],
-            "photos": data["photos"],
+            "photos": self.uploads_to_save(),
             "values": {i: data[f"indicator_{i.code}"] for i in self.indicators},
             "readiness": readiness,
         }
@@ -276,7 +289,7 @@ class TargetsForm(PortalForm):
             current = existing.get(indicator.pk)
             for part, label in (("baseline", _("Baseline")), ("target", _("Target"))):
                 self.fields[f"{part}_{indicator.code}"] = forms.DecimalField(
-                    label=f"{indicator.name} — {label} ({indicator.unit})",
+                    label=f"{indicator.name} — {label} ({indicator.unit_name})",
                     required=False,
                     max_digits=14,
                     decimal_places=2,

@@ -292,6 +292,7 @@ class Indicator(BilingualName):
 
     code = models.SlugField(_("code"), unique=True)
     unit = models.CharField(_("unit"), max_length=40)
+    unit_en = models.CharField(_("unit (English)"), max_length=40, blank=True)
     direction = models.CharField(
         _("direction"), max_length=4, choices=Direction.choices, default=Direction.UP
     )
@@ -302,6 +303,13 @@ class Indicator(BilingualName):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["position", "code"]
+
+    @property
+    def unit_name(self) -> str:
+        """The unit in the active language, like ``name`` (Thai when no English is set)."""
+        if get_language() == "en" and self.unit_en:
+            return self.unit_en
+        return self.unit
 
 
 class CommunityIndicator(models.Model):

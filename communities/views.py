@@ -184,7 +184,7 @@ def visit_photo(request, pk):
 def visit_create(request, pk):
     community = get_community_for(request.user, pk)
     require(can_log_visit(request.user, community))
-    form = VisitForm(request.POST or None, request.FILES or None)
+    form = VisitForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         visit = save_once(
             request,
@@ -196,8 +196,11 @@ def visit_create(request, pk):
             result_url=reverse("community_detail", args=[pk]),
         )
         if visit:
+            form.discard_kept_uploads()
             messages.success(request, _("Visit logged."))
             return redirect("community_detail", pk=pk)
+    if request.method == "POST":
+        form.keep_uploads()  # the photos that passed their checks wait on the form
     return render(request, "communities/visit_form.html", {"form": form, "community": community})
 
 

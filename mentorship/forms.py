@@ -10,19 +10,12 @@ from .models import MOU, MentoringArea, MOUSignatory, TrainingSession
 from .services import MOU_FIELDS, SESSION_FIELDS
 from .validators import validate_signed_pdf
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
 
 class MOUForm(VersionedFormMixin, OneTimeTokenMixin, PortalModelForm):
     class Meta:
         model = MOU
         fields = list(MOU_FIELDS)
-        widgets = {
-            "framework": forms.Textarea(attrs={"rows": 4}),
-            "signed_on": forms.DateInput(attrs={"type": "date"}),
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
-        }
+        widgets = {"framework": forms.Textarea(attrs={"rows": 4})}
 
 
 class MOUCreateForm(MOUForm):
@@ -100,10 +93,8 @@ class AssignmentForm(OneTimeTokenMixin, PortalForm):
     areas = forms.ModelMultipleChoiceField(
         label=_("Areas"), queryset=MentoringArea.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label=_("From"))
+    ends_on = forms.DateField(label=_("Until"), required=False)
 
     def __init__(self, *args, mou: MOU, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,9 +120,8 @@ class SessionForm(VersionedFormMixin, OneTimeTokenMixin, PortalModelForm):
         fields = list(SESSION_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
-            "starts_at": DATETIME_WIDGET,
-            "ends_at": DATETIME_WIDGET,
         }
+        labels = {"area": _("Mentoring area")}
         help_texts = {
             "starts_at": _("Bangkok time"),
             "online_url": _("A venue, an online link, or both."),

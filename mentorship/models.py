@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from civportal.constraints import FieldCheckConstraint
 from civportal.files import UploadTo
 from communities.models import BilingualName, Community, Organisation
 
@@ -76,15 +77,23 @@ class MOU(models.Model):
         verbose_name_plural = _("MOUs")
         ordering = ["-signed_on", "-id"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 name="mou_term_ordered",
                 condition=Q(starts_on__isnull=True)
                 | Q(ends_on__isnull=True)
                 | Q(ends_on__gte=models.F("starts_on")),
+                field="ends_on",
+                violation_error_code="term_not_ordered",
+                violation_error_message=_("The term cannot end before it starts."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 name="mou_signed_has_date",
                 condition=Q(status="draft") | Q(signed_on__isnull=False),
+                field="signed_on",
+                violation_error_code="signing_date_needed",
+                violation_error_message=_(
+                    "A signed MOU keeps its signing date: enter the date it was signed."
+                ),
             ),
         ]
 
@@ -138,9 +147,12 @@ class MentorAssignment(models.Model):
             models.UniqueConstraint(
                 "mou", "mentor", "community", name="one_assignment_per_mentor_community"
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 name="assignment_dates_ordered",
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                field="ends_on",
+                violation_error_code="assignment_not_ordered",
+                violation_error_message=_("The assignment cannot end before it starts."),
             ),
         ]
 

@@ -99,6 +99,36 @@ def can_manage_session(user, session: TrainingSession) -> bool:
     return can_see_register(user, session) and acts_for_company_under(user, session.mou)
 
 
+def has_started(session: TrainingSession, now=None) -> bool:
+    """Attendance is taken, and a session marked done, only from its start on."""
+    return session.starts_at <= (now or timezone.now())
+
+
+def can_take_attendance(user, session: TrainingSession) -> bool:
+    """The register is ticked by those who run the session, once it has started, unless
+    it was cancelled."""
+    return (
+        can_manage_session(user, session)
+        and has_started(session)
+        and session.status != TrainingSession.Status.CANCELLED
+    )
+
+
+def can_remove_registration(user, row) -> bool:
+    """A member gives up their own place in an open session before it starts; those who
+    run the session take anyone (a member or a walk-in) off its register."""
+    session = row.session
+    if not user.is_authenticated:
+        return False
+    if can_manage_session(user, session):
+        return True
+    return (
+        row.person_id == user.pk
+        and session.status in (TrainingSession.Status.PLANNED, TrainingSession.Status.CONFIRMED)
+        and not has_started(session)
+    )
+
+
 def can_register(user, session: TrainingSession) -> bool:
     """Members of a covered community sign up for an open session that has not started."""
     return (

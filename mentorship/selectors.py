@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -12,6 +13,7 @@ from civportal.access import get_in_scope_or_404, within_scope
 from communities.models import Community
 
 from .models import MOU, Attendance, MentorAssignment, SessionMaterial, TrainingSession
+from .permissions import can_see_register
 
 
 def mou_scope(user) -> Q | None:
@@ -194,3 +196,32 @@ def mous_ending_within(days: int, today=None, queryset=None) -> QuerySet[MOU]:
 def expiring_mous_for(user, days: int = 60) -> QuerySet[MOU]:
     """What needs this person now: MOUs in their scope that end within ``days``."""
     return mous_ending_within(days, queryset=mous_for(user))
+
+
+def get_registration_for(user, pk) -> Attendance:
+    """A row of a session's register: one's own, or any row of a register one may read.
+    Everything else is 404, like a missing row."""
+    row = get_in_scope_or_404(
+        Attendance.objects.filter(session__in=sessions_for(user).values("pk")).select_related(
+            "session__mou", "person"
+        ),
+        pk=pk,
+    )
+    if row.person_id != user.pk and not can_see_register(user, row.session):
+        raise Http404
+    return row
+
+
+def schedulable_mous_for(user) -> QuerySet[MOU]:
+    """The MOUs under which this user may schedule a session (permissions.can_schedule_session
+    as one query): active ones, of the coordinator's company, or where the mentor is assigned."""
+    if not user.is_authenticated:
+        return MOU.objects.none()
+    active = mous_for(user).filter(status=MOU.Status.ACTIVE)
+    if user.is_programme_staff:
+        return active
+    if user.role == Role.COORDINATOR:
+        return active.filter(company_id=user.organisation_id)
+    if user.role == Role.MENTOR:
+        return active.filter(pk__in=MentorAssignment.objects.filter(mentor=user).values("mou_id"))
+    return MOU.objects.none()

@@ -36,6 +36,7 @@ from .permissions import (
     can_give_feedback,
     can_manage_session,
     can_register,
+    can_remove_registration,
     can_schedule_session,
     can_sign_mou,
 )
@@ -129,12 +130,12 @@ def assign_mentor(
         raise ValidationError(_("Only a mentor of this MOU's company can be assigned."))
     if not mou.communities.filter(pk=community.pk).exists():
         raise ValidationError(_("The MOU does not cover this community."))
-    assignment, _created = MentorAssignment.objects.update_or_create(
-        mou=mou,
-        mentor=mentor,
-        community=community,
-        defaults={"starts_on": starts_on, "ends_on": ends_on},
-    )
+    assignment = MentorAssignment.objects.filter(
+        mou=mou, mentor=mentor, community=community
+    ).first() or MentorAssignment(mou=mou, mentor=mentor, community=community)
+    assignment.starts_on, assignment.ends_on = starts_on, ends_on
+    assignment.full_clean()  # dates in order: a message on the form, not a database error
+    assignment.save()
     assignment.areas.set(areas)
     return assignment
 
@@ -419,6 +420,21 @@ def register_for_session(actor, session: TrainingSession) -> Attendance:
     if session.capacity is not None and session.attendance.count() >= session.capacity:
         raise ValidationError(_("Sorry, this session is full."))
     return Attendance.objects.create(session=session, person=actor, community=actor.community)
+
+
+@transaction.atomic(durable=True)
+def remove_registration(actor, row: Attendance) -> None:
+    """Take one row off a session's register: a member's own place before the start, or
+    any row (member or walk-in) by those who run the session. The session is locked so a
+    place freed here and a registration for it never race past the capacity."""
+    session = _locked(row.session)
+    row = session.attendance.filter(pk=row.pk).first()
+    if row is None:
+        return  # removed meanwhile (a second tap): nothing left to do
+    row.session = session
+    if not can_remove_registration(actor, row):
+        raise PermissionDenied
+    row.delete()
 
 
 # Not durable: its create form runs it inside save_once's transaction (civportal.forms).

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.services import invite_user
 from civportal.access import require
+from civportal.confirm import confirmation_page, is_confirmed
 from civportal.files import serve_file
 from civportal.forms import save_once, save_through_service
 from civportal.templatetags.thaidate import EN_MONTHS, TH_MONTHS, _is_thai, display_year
+from communities.selectors import communities_for
 
 from . import services
 from .forms import (
@@ -44,18 +46,23 @@ from .permissions import (
     can_invite_mentors,
     can_manage_session,
     can_register,
+    can_remove_registration,
     can_schedule_session,
     can_see_register,
     can_sign_mou,
+    can_take_attendance,
+    has_started,
 )
 from .selectors import (
     attendance_register,
     delivery_by,
     get_material_for,
     get_mou_for,
+    get_registration_for,
     get_session_for,
     get_signed_pdf_version_for,
     mous_for,
+    schedulable_mous_for,
     session_members,
     sessions_for,
     sessions_in_range,
@@ -110,7 +117,7 @@ def _status_moves(user, mou: MOU) -> list[tuple[str, str]]:
             can_sign_mou(user, mou) if status == MOU.Status.SIGNED else can_edit_mou(user, mou)
         )
         if allowed:
-            moves.append((status, MOU.Status(status).label))
+            moves.append((status, MOU.Status(status).label, status in ENDING_MOVES))
     return sorted(moves)
 
 
@@ -121,13 +128,21 @@ def mou_detail(request, pk):
     mou = get_mou_for(user, pk)
     sessions = list(with_register_counts(mou.sessions.select_related("area")).order_by("starts_at"))
     by_area, delivered = delivery_by(sessions, key=lambda session: session.area)
+    communities = list(mou.communities.select_related("province"))
     return render(
         request,
         "mentorship/mou_detail.html",
         {
             "mou": mou,
             "areas": mou.areas.all(),
-            "communities": mou.communities.select_related("province"),
+            "communities": communities,
+            # Each reader's link leads to a page they may see: the registry page in their
+            # scope, otherwise the community's public page (never a 404).
+            "communities_in_scope": set(
+                communities_for(user)
+                .filter(pk__in=[community.pk for community in communities])
+                .values_list("pk", flat=True)
+            ),
             "signatories": mou.signatories.all(),
             "assignments": mou.assignments.select_related("mentor", "community").prefetch_related(
                 "areas"
@@ -203,13 +218,51 @@ def mou_edit(request, pk):
     )
 
 
+# Moves that end an MOU for good: the company loses its working rights under it.
+ENDING_MOVES = {MOU.Status.TERMINATED, MOU.Status.EXPIRED}
+
+
+def _confirm_ending(request, mou: MOU, status: str):
+    if status == MOU.Status.TERMINATED:
+        title = _("Terminate this MOU?")
+        first = _("“%(title)s” ends today, before the end of its term, and is marked terminated.")
+        button = _("Yes, terminate the MOU")
+    else:
+        title = _("Mark this MOU as ended?")
+        first = _("“%(title)s” is marked as ended: its term is over.")
+        button = _("Yes, mark it ended")
+    return confirmation_page(
+        request,
+        title=title,
+        consequences=[
+            first % {"title": mou.title},
+            _(
+                "The company's coordinator and mentors keep reading its sessions, registers "
+                "and materials, but can no longer schedule or change anything under it."
+            ),
+            _("This cannot be undone: to work together again, a new MOU is needed."),
+        ],
+        button=button,
+        back=reverse("mou_detail", args=[mou.pk]),
+        hidden={"status": status},
+    )
+
+
 @login_required
-@require_POST
 def mou_status(request, pk):
+    """Move an MOU on; the moves that end it are confirmed first (civportal.confirm)."""
     mou = get_mou_for(request.user, pk)
     require(can_edit_mou(request.user, mou) or can_sign_mou(request.user, mou))
+    status = (request.POST if request.method == "POST" else request.GET).get("status", "")
+    if status in ENDING_MOVES and not is_confirmed(request):
+        if status in services.ALLOWED_MOVES.get(mou.status, ()) and can_edit_mou(request.user, mou):
+            return _confirm_ending(request, mou, status)
+        if request.method == "GET":
+            raise Http404
+    elif request.method == "GET":
+        raise Http404  # only the ending moves have a page; the others are one POST
     try:
-        services.change_mou_status(request.user, mou, request.POST.get("status", ""))
+        services.change_mou_status(request.user, mou, status)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -328,6 +381,15 @@ def invite_mentor(request):
 # --- Sessions ---------------------------------------------------------------------------
 
 
+def _attendance_not_yet(session: TrainingSession) -> str:
+    """Why the register cannot be ticked (yet): said where the button would be."""
+    if session.status == TrainingSession.Status.CANCELLED:
+        return _("A cancelled session has no attendance.")
+    return _("Attendance is taken, and the session marked done, from its start: %(when)s.") % {
+        "when": services.describe_slot(session)
+    }
+
+
 @login_required
 def session_detail(request, pk):
     user = request.user
@@ -335,8 +397,12 @@ def session_detail(request, pk):
     manage = can_manage_session(user, session)
     see_register = can_see_register(user, session)
     mine = session.attendance.filter(person=user).first() if user.community_id else None
+    if mine is not None:
+        mine.session = session
     counts = with_register_counts(TrainingSession.objects.filter(pk=pk)).get()
     _by_session, delivered = delivery_by([counts], key=lambda row: row.pk)
+    is_open = session.status in services.OPEN_STATUSES
+    take_attendance = can_take_attendance(user, session)
     return render(
         request,
         "mentorship/session_detail.html",
@@ -347,13 +413,17 @@ def session_detail(request, pk):
             "materials": session.materials.all(),
             "register": attendance_register(session) if see_register else [],
             "my_registration": mine,
+            "can_cancel_mine": mine is not None and can_remove_registration(user, mine),
             "delivered": delivered,
             "counts": counts,
             "can_manage": manage,
             "can_see_register": see_register,
             "can_register": can_register(user, session) and mine is None,
             "can_give_feedback": can_give_feedback(user, session),
-            "is_open": session.status in services.OPEN_STATUSES,
+            "is_open": is_open,
+            "can_take_attendance": take_attendance,
+            "attendance_note": "" if take_attendance else _attendance_not_yet(session),
+            "can_mark_done": is_open and has_started(session),
             "feedback": session.feedback.select_related("person") if see_register else [],
         },
     )
@@ -383,7 +453,6 @@ def session_edit(request, pk):
 
 SESSION_MOVES = {
     "confirm": (services.confirm_session, _("Session confirmed.")),
-    "cancel": (services.cancel_session, _("Session cancelled; participants have been told.")),
     "done": (services.mark_session_done, _("Session marked done.")),
 }
 
@@ -393,6 +462,9 @@ SESSION_MOVES = {
 def session_status(request, pk):
     session = get_session_for(request.user, pk)
     require(can_manage_session(request.user, session))
+    if request.POST.get("action") == "cancel":
+        # Cancelling is confirmed on its own page; a one-tap POST from an old page goes there.
+        return redirect("session_cancel", pk=pk)
     move = SESSION_MOVES.get(request.POST.get("action", ""))
     if move is None:
         raise Http404
@@ -404,6 +476,87 @@ def session_status(request, pk):
     else:
         messages.success(request, done)
     return redirect("session_detail", pk=pk)
+
+
+@login_required
+def session_cancel(request, pk):
+    """Cancel a session for everyone, once confirmed (civportal.confirm)."""
+    session = get_session_for(request.user, pk)
+    require(can_manage_session(request.user, session))
+    if session.status not in services.OPEN_STATUSES:
+        messages.error(request, _("This session is already finished or cancelled."))
+        return redirect("session_detail", pk=pk)
+    if not is_confirmed(request):
+        registered = session.attendance.filter(person__isnull=False).count()
+        return confirmation_page(
+            request,
+            title=_("Cancel this session?"),
+            consequences=[
+                _("“%(title)s” on %(when)s is cancelled for everyone.")
+                % {"title": session.title, "when": services.describe_slot(session)},
+                _(
+                    "Its mentors and the members of its communities are told at once "
+                    "(%(count)s have registered)."
+                )
+                % {"count": registered},
+                _(
+                    "The mentors' and communities' time becomes free for other sessions. "
+                    "A cancelled session cannot be reopened: to hold it after all, schedule "
+                    "it again."
+                ),
+            ],
+            button=_("Yes, cancel the session"),
+            back=reverse("session_detail", args=[pk]),
+        )
+    try:
+        services.cancel_session(request.user, session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Session cancelled; participants have been told."))
+    return redirect("session_detail", pk=pk)
+
+
+@login_required
+def registration_remove(request, pk):
+    """Take a row off a session's register, once confirmed: a member's own place before
+    the start, or anyone by those who run the session."""
+    row = get_registration_for(request.user, pk)
+    session = row.session
+    require(can_remove_registration(request.user, row))
+    own = row.person_id == request.user.pk
+    if not is_confirmed(request):
+        when = services.describe_slot(session)
+        if own:
+            title, button = _("Cancel your registration?"), _("Yes, cancel my registration")
+            consequences = [
+                _("Your place in “%(title)s” on %(when)s is freed for someone else.")
+                % {"title": session.title, "when": when},
+                _("You can register again while the session has not started and places are left."),
+            ]
+        else:
+            title, button = _("Take this person off the register?"), _("Yes, take them off")
+            consequences = [
+                _("%(name)s is taken off the register of “%(title)s” on %(when)s.")
+                % {"name": row.person or row.walk_in_name, "title": session.title, "when": when},
+                _(
+                    "Whether they were ticked present goes too. A member can register again "
+                    "before the session starts."
+                ),
+            ]
+        return confirmation_page(
+            request,
+            title=title,
+            consequences=consequences,
+            button=button,
+            back=reverse("session_detail", args=[session.pk]),
+        )
+    services.remove_registration(request.user, row)
+    messages.success(
+        request,
+        _("Your registration is cancelled.") if own else _("Taken off the register."),
+    )
+    return redirect("session_detail", pk=session.pk)
 
 
 @login_required
@@ -425,6 +578,9 @@ def session_attendance(request, pk):
     """The register on a phone: tick who came, add walk-ins by name."""
     session = get_session_for(request.user, pk)
     require(can_manage_session(request.user, session))
+    if not can_take_attendance(request.user, session):
+        messages.info(request, _attendance_not_yet(session))
+        return redirect("session_detail", pk=pk)
     register = attendance_register(session)
     members = list(session_members(session))
     form = AttendanceForm(request.POST or None, members=members, register=register)
@@ -587,8 +743,31 @@ def upcoming(request):
             "sessions": sessions,
             "registered": registered,
             "may_register": request.user.role in (Role.LEADER, Role.MEMBER),
+            "schedule_url": _schedule_url(request.user),
         },
     )
+
+
+def _schedule_url(user) -> str:
+    """Where "Schedule a session" leads: straight to the form under one's only MOU, to a
+    choice of MOU when there are several, nowhere when one may schedule under none."""
+    mous = list(schedulable_mous_for(user).values_list("pk", flat=True)[:2])
+    if not mous:
+        return ""
+    if len(mous) == 1:
+        return reverse("session_new", args=[mous[0]])
+    return reverse("schedule_choose")
+
+
+@login_required
+def schedule_choose(request):
+    """Choose the MOU a new session is held under (shown when one may schedule under several)."""
+    mous = list(schedulable_mous_for(request.user).order_by("-signed_on", "title_th"))
+    if not mous:
+        raise Http404
+    if len(mous) == 1:
+        return redirect("session_new", pk=mous[0].pk)
+    return render(request, "mentorship/schedule_choose.html", {"mous": mous})
 
 
 @login_required
@@ -610,17 +789,62 @@ FEED_PAST = timedelta(days=90)
 FEED_FUTURE = timedelta(days=400)
 
 
+FEED_CHANGES = {
+    # action: (title, consequences, button, service, done)
+    "revoke": (
+        _("Turn your calendar feed off?"),
+        [
+            _(
+                "Calendars subscribed to your feed address stop showing your training "
+                "sessions when they next refresh."
+            ),
+            _("You can create a new address later; calendars then need the new one."),
+        ],
+        _("Yes, turn the feed off"),
+        services.revoke_feed_token,
+        _("Your calendar feed address no longer works."),
+    ),
+    "regenerate": (
+        _("Create a new feed address?"),
+        [
+            _(
+                "The current address stops working at once: calendars subscribed to it no "
+                "longer get your sessions."
+            ),
+            _("Subscribe to the new address in your calendar apps."),
+        ],
+        _("Yes, create a new address"),
+        services.regenerate_feed_token,
+        _("A new calendar feed address was created."),
+    ),
+}
+
+
 @login_required
 def feed_settings(request):
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            services.revoke_feed_token(request.user)
-            messages.success(request, _("Your calendar feed address no longer works."))
-        else:
-            services.regenerate_feed_token(request.user)
-            messages.success(request, _("A new calendar feed address was created."))
-        return redirect("calendar_feed_settings")
+    """The private feed address. Creating the first one is one tap; turning it off or
+    replacing it (subscribed calendars stop working) is confirmed first."""
     token = services.live_feed_token(request.user)
+    action = (request.POST if request.method == "POST" else request.GET).get("action", "")
+    if action in FEED_CHANGES and token:
+        title, consequences, button, service, done = FEED_CHANGES[action]
+        if not is_confirmed(request):
+            return confirmation_page(
+                request,
+                title=title,
+                consequences=consequences,
+                button=button,
+                back=reverse("calendar_feed_settings"),
+                hidden={"action": action},
+            )
+        service(request.user)
+        messages.success(request, done)
+        return redirect("calendar_feed_settings")
+    if request.method == "POST":
+        if action == "regenerate":  # the first address: nothing to lose
+            services.regenerate_feed_token(request.user)
+            messages.success(request, FEED_CHANGES[action][4])
+        return redirect("calendar_feed_settings")
     url = request.build_absolute_uri(reverse("calendar_feed", args=[token.token])) if token else ""
     return render(request, "mentorship/feed.html", {"token": token, "feed_url": url})
 

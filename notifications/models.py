@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,8 +30,12 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     event_key = models.CharField(max_length=200)
+    # Rendered in both languages when the event happens, so each reader sees the one the
+    # page is in (``title_in``); rows from before kept one language only, in ``title``.
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("message"), blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    body_en = models.TextField(_("message (English)"), blank=True)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -53,6 +58,20 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    def text_in(self, language: str | None = None) -> tuple[str, str]:
+        """(title, body) in ``language`` (the active one by default), Thai if no English."""
+        if (language or get_language() or "th").startswith("en") and self.title_en:
+            return self.title_en, self.body_en
+        return self.title, self.body
+
+    @property
+    def shown_title(self) -> str:
+        return self.text_in()[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self.text_in()[1]
 
 
 class Preference(models.Model):

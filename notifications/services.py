@@ -29,14 +29,15 @@ def render_message(template: str, context: dict, language: str) -> tuple[str, st
 def email_for(notification: Notification) -> Delivery:
     """The e-mail that carries an in-app notification: its title, body and a link back."""
     link = settings.CIV_SITE_URL.rstrip("/") + notification.url if notification.url else ""
+    title, body = notification.text_in(notification.recipient.preferred_language or "th")
     return Delivery(
         channel=Channel.EMAIL,
         key=f"notification:{notification.pk}",
         notification=notification,
         recipient_id=notification.recipient_id,
         to=notification.recipient.email,
-        subject=f"[CIV Portal] {notification.title}"[:300],
-        body=f"{notification.body}\n\n{link}".strip(),
+        subject=f"[CIV Portal] {title}"[:300],
+        body=f"{body}\n\n{link}".strip(),
     )
 
 
@@ -46,8 +47,9 @@ def notify(
 ) -> list[int]:
     """Tell each recipient about one event, once; returns the ids of the new notifications.
 
-    The message is rendered in each recipient's own language. The e-mails (where the
-    recipient's preferences allow) are recorded as outbox deliveries in this same
+    The message is rendered in Thai and English, so the inbox follows the language a
+    reader is using; the e-mail goes in the recipient's own language. The e-mails (where
+    the recipient's preferences allow) are recorded as outbox deliveries in this same
     transaction and handed to the workers after it commits.
     """
     recipients = {user.pk: user for user in recipients if user is not None and user.is_active}
@@ -58,25 +60,24 @@ def notify(
             recipient_id__in=recipients, kind=kind, event_key=event_key
         ).values_list("recipient_id", flat=True)
     )
-    rendered: dict[str, tuple[str, str]] = {}
-    rows = []
-    for user in recipients.values():
-        if user.pk in already:
-            continue
-        language = user.preferred_language or "th"
-        if language not in rendered:
-            rendered[language] = render_message(template, context, language)
-        title, body = rendered[language]
-        rows.append(
-            Notification(
-                recipient=user,
-                kind=kind,
-                event_key=event_key,
-                title=title[:300],
-                body=body,
-                url=url,
-            )
+    if not set(recipients) - already:
+        return []
+    title, body = render_message(template, context, "th")
+    title_en, body_en = render_message(template, context, "en")
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            event_key=event_key,
+            title=title[:300],
+            body=body,
+            title_en=title_en[:300],
+            body_en=body_en,
+            url=url,
         )
+        for user in recipients.values()
+        if user.pk not in already
+    ]
     # ignore_conflicts: a concurrent run that got there first wins; nobody is told twice.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     created = list(

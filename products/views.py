@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civportal.access import require
+from civportal.confirm import confirmation_page, is_confirmed
 from civportal.forms import save_once, save_through_service
 
 from . import services
@@ -188,8 +189,28 @@ def product_return(request, pk):
 
 
 @login_required
-@require_POST
 def product_archive(request, pk):
+    """Archive a listing, once confirmed (civportal.confirm): it leaves the public site."""
+    product = get_product_for(request.user, pk)
+    require(can_edit_product(request.user, product))
+    if not is_confirmed(request):
+        consequences = [_("It stays in your product list, marked archived.")]
+        if product.status == Product.Status.PUBLISHED:
+            consequences.insert(
+                0,
+                _(
+                    "“%(name)s” disappears from the public catalogue and the community's "
+                    "public page; buyers can no longer send enquiries about it."
+                )
+                % {"name": product.name},
+            )
+        return confirmation_page(
+            request,
+            title=_("Archive this listing?"),
+            consequences=consequences,
+            button=_("Yes, archive it"),
+            back=reverse("product_detail", args=[pk]),
+        )
     return _change_status(request, pk, can_edit_product, services.archive_product, _("Archived."))
 
 

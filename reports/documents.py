@@ -239,7 +239,7 @@ def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
             [
                 value.visit.community.name_th,
                 value.indicator.name,
-                value.indicator.unit,
+                value.indicator.unit_name,
                 format_date(value.visit.visited_on),
                 value.value,
                 target.baseline if target else None,

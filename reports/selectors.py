@@ -53,3 +53,14 @@ def delayed_reports_for(user) -> QuerySet[ReportJob]:
         delay_reported_at__isnull=False,
         status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING],
     )
+
+
+def with_provinces(jobs) -> list[ReportJob]:
+    """The jobs, each with ``province`` (a Province or None) read from its parameters,
+    so pages show "ลำปาง", not the code "52"; one query for all of them."""
+    jobs = list(jobs)
+    codes = {job.parameters.get("province") for job in jobs} - {None, ""}
+    provinces = Province.objects.in_bulk([str(code) for code in codes]) if codes else {}
+    for job in jobs:
+        job.province = provinces.get(str(job.parameters.get("province")))
+    return jobs

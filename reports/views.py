@@ -11,7 +11,7 @@ from . import services
 from .forms import ReportRequestForm
 from .models import ReportJob
 from .permissions import can_request_reports
-from .selectors import get_report_for, reports_for
+from .selectors import get_report_for, reports_for, with_provinces
 
 
 @login_required
@@ -32,13 +32,13 @@ def report_list(request):
         )
         if job:
             return redirect("report_detail", pk=job.pk)
-    jobs = reports_for(request.user)[:30]
+    jobs = with_provinces(reports_for(request.user)[:30])
     return render(request, "reports/list.html", {"form": form, "jobs": jobs})
 
 
 @login_required
 def report_detail(request, pk):
-    job = get_report_for(request.user, pk)
+    (job,) = with_provinces([get_report_for(request.user, pk)])
     return render(request, "reports/detail.html", {"job": job})
 
 

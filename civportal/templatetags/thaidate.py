@@ -67,6 +67,12 @@ def display_year(year: int, language: str | None = None) -> int:
     return year + BE_OFFSET if _is_thai(language) else year
 
 
+def ce_year(year: int) -> int:
+    """A typed year back in the Common Era: a Buddhist Era year (from 2400 on: CE 1857)
+    loses 543, whichever language the page is in; a CE year stays."""
+    return year - BE_OFFSET if year >= 2400 else year
+
+
 def format_date(value: date | datetime, style: str = "short", language: str | None = None) -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value

@@ -32,24 +32,37 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, seeded):
-    context = browser.new_context(base_url=live_server.url, timezone_id="Asia/Bangkok")
-    page = context.new_page()
-    yield page
+def _page_in_context(browser, live_server, **options):
+    """A page in a context of its own, at Bangkok time; closed with the context."""
+    context = browser.new_context(base_url=live_server.url, timezone_id="Asia/Bangkok", **options)
+    yield context.new_page()
     context.close()
 
 
 @pytest.fixture
+def page(browser, live_server, seeded):
+    yield from _page_in_context(browser, live_server)
+
+
+# bypass_csp: accessibility checks inject axe-core (tests/browser/accessibility.py), which
+# the pages' Content-Security-Policy would refuse. ``page`` keeps the policy enforced:
+# tests/browser/test_csp.py watches it for violations.
+@pytest.fixture
 def phone_page(browser, live_server, seeded):
-    context = browser.new_context(
-        base_url=live_server.url,
+    yield from _page_in_context(
+        browser,
+        live_server,
         locale="th-TH",
-        timezone_id="Asia/Bangkok",
         viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
+        bypass_csp=True,
     )
-    page = context.new_page()
-    yield page
-    context.close()
+
+
+@pytest.fixture
+def wide_page(browser, live_server, seeded):
+    """A laptop-sized window that accessibility checks can inject axe-core into."""
+    yield from _page_in_context(
+        browser, live_server, viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )

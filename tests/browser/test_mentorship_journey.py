@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Invitation, User
 from communities.models import Community
 from mentorship.models import MOU, MentoringArea, TrainingSession
+from tests.browser.accessibility import assert_accessible
 from tests.browser.helpers import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,7 +55,8 @@ def test_coordinator_invites_assigns_mentor_schedules_member_registers_hours_sho
     page.select_option("select[name=mentor]", str(mentor.pk))
     page.select_option("select[name=community]", str(mae_jaem.pk))
     page.check(f"input[name=areas][value='{online.pk}']")
-    page.fill("input[name=starts_on]", timezone.localdate().isoformat())
+    today = timezone.localdate()
+    page.fill("input[name=starts_on]", f"{today:%d/%m}/{today.year + 543}")  # BE, as shown
     submit(page)
     assert "สมศักดิ์ คั่วเก่ง" in page.locator("main").inner_text()
     sign_out(page)
@@ -63,11 +65,14 @@ def test_coordinator_invites_assigns_mentor_schedules_member_registers_hours_sho
     sign_in(page, NEW_MENTOR, NEW_PASSWORD)
     page.goto(f"/mous/{mou.pk}/")
     page.click(f"a[href='/mous/{mou.pk}/sessions/new/']")
-    day = (timezone.localdate() + timedelta(days=1)).isoformat()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    day = f"{tomorrow:%d/%m}/{tomorrow.year + 543}"
     page.select_option("select[name=area]", str(online.pk))
     page.fill("input[name=title]", "ขายกาแฟคั่วโอ่งผ่านเฟซบุ๊กไลฟ์")
-    page.fill("input[name=starts_at]", f"{day}T10:00")
-    page.fill("input[name=ends_at]", f"{day}T12:00")
+    page.fill("input[name=starts_at_date]", day)
+    page.fill("input[name=starts_at_time]", "10:00")
+    page.fill("input[name=ends_at_date]", day)
+    page.fill("input[name=ends_at_time]", "12:00")
     page.fill("input[name=online_url]", "https://meet.example/maejaem")
     page.fill("input[name=capacity]", "15")
     page.check(f"input[name=communities][value='{mae_jaem.pk}']")
@@ -80,6 +85,7 @@ def test_coordinator_invites_assigns_mentor_schedules_member_registers_hours_sho
     # A member of บ้านแม่แจ๋ม registers on a phone.
     sign_in(phone_page, "member.maejaem@civ.example")
     phone_page.goto("/training/")
+    assert_accessible(phone_page)
     card = phone_page.locator(".session-cards li", has_text="ขายกาแฟคั่วโอ่งผ่านเฟซบุ๊กไลฟ์")
     card.locator("button[type=submit]").click()
     phone_page.wait_for_url(re.compile(rf"/training/sessions/{session.pk}/$"))
@@ -87,12 +93,29 @@ def test_coordinator_invites_assigns_mentor_schedules_member_registers_hours_sho
     assert session.attendance.filter(person=member).exists()
     sign_out(phone_page)
 
-    # The mentor ticks the member present on the phone register.
+    # Before the start the mentor's phone offers no register, and says when it opens.
     sign_in(phone_page, NEW_MENTOR, NEW_PASSWORD)
-    phone_page.goto(f"/training/sessions/{session.pk}/attendance/")
+    phone_page.goto(f"/training/sessions/{session.pk}/")
+    assert phone_page.locator(f"a[href='/training/sessions/{session.pk}/attendance/']").count() == 0
+    assert "10:00" in phone_page.locator(".attendance-note").inner_text()
+    assert phone_page.locator("button[value=done]").count() == 0
+    assert_accessible(phone_page)
+
+    # The session starts (moved to now, still two hours); the mentor ticks the member
+    # present on the phone register and marks the session done.
+    now = timezone.now()
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(minutes=115)
+    )
+    phone_page.reload()
+    phone_page.click(f"a[href='/training/sessions/{session.pk}/attendance/']")
+    assert_accessible(phone_page)
     phone_page.check(f"input[name=present][value='u{member.pk}']")
     submit(phone_page)
     assert phone_page.locator(".present-count").inner_text() == "1"
+    phone_page.click("button[value=done]")
+    phone_page.wait_for_load_state()
+    assert TrainingSession.objects.get(pk=session.pk).status == "done"
 
     # The MOU page shows the hours delivered in online marketing.
     page.goto(f"/mous/{mou.pk}/")

@@ -91,8 +91,10 @@ def session_fill() -> dict:
     day = (timezone.localdate() + timedelta(days=5)).isoformat()
     return {
         "area": scg_mou().areas.get(code="online_marketing").pk,
-        "starts_at": f"{day}T13:00",
-        "ends_at": f"{day}T15:00",
+        "starts_at_date": day,
+        "starts_at_time": "13:00",
+        "ends_at_date": day,
+        "ends_at_time": "15:00",
         "communities": [mae_jaem().pk],
     }
 

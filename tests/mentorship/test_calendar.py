@@ -101,7 +101,7 @@ def test_feed_settings_page_creates_and_revokes_the_address(client):
     page = client.get(reverse("calendar_feed_settings")).content.decode()
     token = services.live_feed_token(person("mentor@civ.example")).token
     assert token in page
-    client.post(reverse("calendar_feed_settings"), {"action": "revoke"})
+    client.post(reverse("calendar_feed_settings"), {"action": "revoke", "confirm": "yes"})
     assert services.live_feed_token(person("mentor@civ.example")) is None
     assert client.get(reverse("calendar_feed", args=[token])).status_code == 404
 

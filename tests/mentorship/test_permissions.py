@@ -94,7 +94,9 @@ MATRIX = [
     (
         "session_attendance",
         "session",
-        {"mentor_scg": 200, "coordinator_other": 404, "mentor_other": 404, "leader_maejaem": 403},
+        # The world's session starts in three days: its own mentor is sent to the session
+        # page, which says when attendance opens (tests/mentorship/test_attendance_opens.py).
+        {"mentor_scg": 302, "coordinator_other": 404, "mentor_other": 404, "leader_maejaem": 403},
     ),
     ("session_feedback", "session", {"member_maejaem": 403, "mentor_other": 404}),
 ]
@@ -158,7 +160,8 @@ def ended_mou_session(settings, tmp_path):
     from mentorship.services import add_material, change_mou_status, record_attendance
 
     settings.MEDIA_ROOT = tmp_path
-    session = book(starts_at=bangkok(3, 9), title="การตลาดออนไลน์ลับเฉพาะ")
+    # Held yesterday: attendance is taken only once a session has started.
+    session = book(starts_at=bangkok(-1, 9), title="การตลาดออนไลน์ลับเฉพาะ")
     mentor = person(WHO["mentor_scg"])
     record_attendance(mentor, session, present_people=[person(WHO["member_maejaem"]).pk])
     handout = SimpleUploadedFile("handout.pdf", pdf_bytes(), "application/pdf")

@@ -37,8 +37,9 @@ PAGES = [
     ("calendar_month", "mentor@civ.example", "month", 6),
     ("calendar_week", "coordinator@civ.example", "date", 6),
     ("training_upcoming", "member.maejaem@civ.example", "", 7),
-    # 16: one of them reads the signed PDF's earlier versions from the MOU's history.
-    ("mou_detail", "officer.lampang@civ.example", "", 16),
+    # 17: one reads the signed PDF's earlier versions from the MOU's history, one which
+    # covered communities the reader may open in the registry (else the public page).
+    ("mou_detail", "officer.lampang@civ.example", "", 17),
 ]
 
 

@@ -67,7 +67,9 @@ def test_a_cancelled_session_gets_no_reminder():
     assert send_session_reminders() == 0
 
 
-def test_a_reminder_is_rendered_in_each_recipients_language():
+def test_a_reminder_is_rendered_in_both_languages_and_mailed_in_the_recipients():
+    from notifications.services import email_for
+
     mentor = demo_user("mentor@civ.example")
     mentor.preferred_language = "en"
     mentor.save(update_fields=["preferred_language"])
@@ -77,9 +79,11 @@ def test_a_reminder_is_rendered_in_each_recipients_language():
 
     english = reminders().get(recipient=mentor)
     thai = reminders().get(recipient__email="leader.maejaem@civ.example")
-    assert "starts within 24 hours" in english.title
-    assert str(timezone.localdate().year) in english.body
+    title, body = english.text_in("en")
+    assert "starts within 24 hours" in title
+    assert str(timezone.localdate().year) in body
     assert str(timezone.localdate(timezone.now() + timedelta(hours=6)).year + 543) in thai.body
+    assert "starts within 24 hours" in email_for(english).subject
 
 
 def _end_mou_in(days: int):

@@ -233,3 +233,14 @@ def test_a_report_that_cannot_be_stored_fails_in_words_without_server_paths(medi
     assert "could not be saved" in job.error or "บันทึกไฟล์ไม่ได้" in job.error
     assert str(media) not in job.error and str(media) in caplog.text
     assert files_under(media) == [f"reports/{job.pk}"]
+
+
+def test_the_report_pages_name_the_province_not_its_code(client):
+    job = finished_province_report()
+    client.force_login(demo_user(LAMPANG))
+
+    listing = client.get(reverse("report_list")).content.decode()
+    detail = client.get(reverse("report_detail", args=[job.pk])).content.decode()
+
+    assert "ลำปาง" in listing.split("<tbody>")[1] and "· 52<" not in listing
+    assert "<dd>ลำปาง</dd>" in detail and "<dd>52</dd>" not in detail

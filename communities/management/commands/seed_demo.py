@@ -55,6 +55,9 @@ INDICATORS = [
     ("visitors", "นักท่องเที่ยวและผู้มาเยือน", "Visitors", "คน"),
 ]
 
+# The indicators' units on English pages (the Thai unit is the catalogue's own).
+UNITS_EN = {"บาท": "THB", "คน": "people", "รายการ": "items", "ช่องทาง": "channels", "ชั่วโมง": "hours"}
+
 SALES_CHANNELS = [
     ("community_shop", "ร้านค้าในชุมชน", "Shop at the community"),
     ("otop_fair", "งานแสดงสินค้า OTOP", "OTOP fairs"),
@@ -267,6 +270,7 @@ class Command(BaseCommand):
                     "name_th": name_th,
                     "name_en": name_en,
                     "unit": unit,
+                    "unit_en": UNITS_EN.get(unit, ""),
                     "position": position,
                 },
             )
