@@ -110,6 +110,15 @@ def mark_all_read(actor) -> int:
     )
 
 
+def settle(kind: Kind, event_key_prefix: str) -> int:
+    """The event these notifications asked someone to act on is dealt with (a listing
+    reviewed, say): mark them read for every recipient, so no inbox keeps a stale call
+    to act. Returns how many changed."""
+    return Notification.objects.filter(
+        kind=kind, event_key__startswith=event_key_prefix, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
 @transaction.atomic
 def set_preferences(actor, choices: dict[str, dict[str, bool]]) -> None:
     """Save the actor's e-mail / digest choice per kind (in-app is always on)."""

@@ -1,4 +1,7 @@
+import copy
+
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import (
     MaxLengthValidator,
@@ -100,6 +103,8 @@ class Product(BilingualName):
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped by every service that saves the row; edit forms carry it (civportal.versioning).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # What an archived listing was before, so restoring puts it back where it was.
+    status_before_archive = models.CharField(max_length=20, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[sales_channels])
 
@@ -141,6 +146,95 @@ class Product(BilingualName):
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def open_revision(self) -> "ProductRevision | None":
+        """The change waiting for review (or returned), if any; None otherwise."""
+        try:
+            return self.revision
+        except ProductRevision.DoesNotExist:
+            return None
+
+    def as_revised(self) -> "Product":
+        """This listing as its members are editing it: the public row with the open
+        revision's reviewed fields on top (an unsaved copy; the row itself is unchanged)."""
+        revision = self.open_revision
+        if revision is None:
+            return self
+        revised = copy.copy(self)
+        for name in REVISION_FIELDS:
+            setattr(revised, name, getattr(revision, name))
+        return revised
+
+
+# What a buyer is promised (what it is, what it costs, what it claims to be certified
+# as): on a published listing a change to these waits in a ProductRevision for review.
+REVISION_FIELDS = (
+    "name_th",
+    "name_en",
+    "category",
+    "story",
+    "price",
+    "unit",
+    "otop_stars",
+    "fda_number",
+    "community_standard",
+    "gap_certified",
+    "organic_thailand",
+)
+
+
+class ProductRevision(models.Model):
+    """A published listing's change that waits for review: the public keeps seeing the
+    Product row (the last approved version) until an officer publishes this.
+
+    It holds only the fields that need review (services.FIELDS_NEEDING_REVIEW) and the
+    proposed photo layout; day-to-day fields (stock, availability…) live on the Product
+    alone, so an edit of them applies at once to the public version and to the revision.
+    One open revision per listing.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        RETURNED = "returned", _("Returned by the officer")
+
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="revision")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Product.Category.choices)
+    story = models.TextField(_("story"), blank=True)
+    price = models.DecimalField(_("price (THB)"), max_digits=10, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40)
+    otop_stars = models.PositiveSmallIntegerField(_("OTOP stars"), null=True, blank=True)
+    fda_number = models.CharField(_("Thai FDA number (อย.)"), max_length=20, blank=True)
+    community_standard = models.CharField(
+        _("community product standard (มผช.)"), max_length=40, blank=True
+    )
+    gap_certified = models.BooleanField(_("GAP"), default=False)
+    organic_thailand = models.BooleanField(_("Organic Thailand"), default=False)
+    # The proposed photos in order (ProductImage ids: kept public ones and new ones) and
+    # the proposed cover; publishing makes this the listing's photo set.
+    photo_ids = ArrayField(models.PositiveIntegerField(), default=list, blank=True)
+    cover_photo_id = models.PositiveIntegerField(null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    submitted_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("listing change waiting for review")
+        verbose_name_plural = _("listing changes waiting for review")
+        constraints = [
+            models.CheckConstraint(name="revision_price_not_negative", condition=Q(price__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.product} · {self.get_status_display()}"
+
 
 class ProductImage(models.Model):
     """A product photo, stored only in processed form (upright, metadata stripped, resized).
@@ -157,6 +251,15 @@ class ProductImage(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(default=0)
     is_cover = models.BooleanField(_("cover"), default=False)
+    # Set while the photo was added by a change still waiting for review: not public yet.
+    revision = models.ForeignKey(
+        ProductRevision,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="new_photos",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("product photo")

@@ -34,6 +34,7 @@ from .selectors import (
     get_published_photo,
     get_published_product,
     public_communities,
+    public_photos,
     published_products,
     upcoming_public_sessions,
     with_cover,
@@ -160,7 +161,7 @@ def catalogue_page(request):
 @public_page
 def product_detail(request, pk):
     product = get_published_product(pk)
-    photos = list(product.images.all())
+    photos = list(public_photos(product))
     cover = next((photo for photo in photos if photo.is_cover), photos[0] if photos else None)
     return render(
         request,

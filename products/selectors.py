@@ -5,16 +5,19 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from civportal.access import get_in_scope_or_404
+from civportal.versioning import _shown as shown
 from communities.models import Community, CommunityPhoto, Province
 from communities.selectors import communities_for
 from mentorship.models import TrainingSession
 
-from .models import Enquiry, Product, ProductImage
+from .models import REVISION_FIELDS, Enquiry, Product, ProductImage, ProductRevision
 
 
 def with_cover(queryset: QuerySet[Product]) -> QuerySet[Product]:
@@ -26,8 +29,87 @@ def with_cover(queryset: QuerySet[Product]) -> QuerySet[Product]:
     )
 
 
+# --- Two versions of a published listing ----------------------------------------------
+# The Product row is the published version (what the public site reads); a change waiting
+# for review is its ProductRevision. A page (or a later REST API: GET …/products/<id>/
+# for the published version, …/products/<id>/revision/ for "my pending change") reads
+# them through these, with the caller's scope.
+def published_version(pk) -> Product:
+    """What the public sees: the last approved version (404 unless published)."""
+    return get_published_product(pk)
+
+
+def pending_revision_for(user, pk) -> ProductRevision | None:
+    """The change of a listing in ``user``'s scope waiting for (or returned from) review."""
+    return get_product_for(user, pk).open_revision
+
+
+def public_photos(product) -> QuerySet[ProductImage]:
+    """The approved photos, in order: never those proposed by a waiting change."""
+    return product.images.filter(revision=None)
+
+
+def proposed_photos(product) -> list[ProductImage]:
+    """The photos as the members are arranging them: the open revision's layout (with its
+    cover marked) if there is one, else the listing's own photos."""
+    revision = product.open_revision
+    if revision is None:
+        return list(product.images.all())
+    by_pk = {photo.pk: photo for photo in product.images.filter(pk__in=revision.photo_ids)}
+    photos = [by_pk[pk] for pk in revision.photo_ids if pk in by_pk]
+    for photo in photos:
+        photo.is_cover = photo.pk == revision.cover_photo_id
+    return photos
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+def revision_changes(product) -> tuple[list[Change], list[ProductImage], list[ProductImage]]:
+    """What the open revision changes against the published version: fields as
+    label/old/new in the reader's language, then photos added and photos removed."""
+    revision = product.open_revision
+    if revision is None:
+        return [], [], []
+    changes = []
+    for name in REVISION_FIELDS:
+        field = Product._meta.get_field(name)
+        before, after = getattr(product, name), getattr(revision, name)
+        if before != after:
+            changes.append(
+                Change(capfirst(field.verbose_name), shown(field, before), shown(field, after))
+            )
+    public = list(public_photos(product))
+    public_ids = {photo.pk for photo in public}
+    added = [photo for photo in proposed_photos(product) if photo.pk not in public_ids]
+    removed = [photo for photo in public if photo.pk not in revision.photo_ids]
+    cover_before = next((photo.pk for photo in public if photo.is_cover), None)
+    order_before = [photo.pk for photo in public if photo.pk in revision.photo_ids]
+    order_after = [pk for pk in revision.photo_ids if pk in public_ids]
+    if cover_before != revision.cover_photo_id and revision.photo_ids:
+        proposed = proposed_photos(product)
+        changes.append(
+            Change(
+                _("Cover photo"),
+                _("photo %(n)s") % {"n": _position(public, cover_before)},
+                _("photo %(n)s") % {"n": _position(proposed, revision.cover_photo_id)},
+            )
+        )
+    elif order_before != order_after:
+        changes.append(Change(_("Photo order"), _("as published"), _("rearranged")))
+    return changes, added, removed
+
+
+def _position(photos, pk) -> str:
+    return next((str(i) for i, photo in enumerate(photos, 1) if photo.pk == pk), "—")
+
+
 def products_for(user) -> QuerySet[Product]:
-    queryset = Product.objects.select_related("community__province")
+    queryset = Product.objects.select_related("community__province", "revision")
     if user.is_authenticated and user.is_programme_staff:
         return queryset
     if user.is_authenticated and user.role:
@@ -41,7 +123,9 @@ def get_product_for(user, pk) -> Product:
 
 def get_published_photo(pk) -> ProductImage | None:
     """A photo of a published listing (anyone may see it), or None."""
-    return ProductImage.objects.filter(pk=pk, product__status=Product.Status.PUBLISHED).first()
+    return ProductImage.objects.filter(
+        pk=pk, product__status=Product.Status.PUBLISHED, revision=None
+    ).first()
 
 
 def get_photo_for(user, pk) -> ProductImage:
@@ -54,10 +138,18 @@ def get_photo_for(user, pk) -> ProductImage:
 
 
 def listings_to_review_for(user) -> QuerySet[Product]:
-    """Submitted listings an officer (or staff) should look at, oldest first."""
+    """Listings an officer (or staff) should look at, oldest first: new ones sent for
+    review and published ones with a change waiting."""
     if not user.is_authenticated or not (user.is_programme_staff or user.role == Role.OFFICER):
         return Product.objects.none()
-    return products_for(user).filter(status=Product.Status.SUBMITTED).order_by("submitted_at")
+    return (
+        products_for(user)
+        .filter(
+            Q(status=Product.Status.SUBMITTED)
+            | Q(status=Product.Status.PUBLISHED, revision__status=ProductRevision.Status.PENDING)
+        )
+        .order_by(Coalesce("revision__submitted_at", "submitted_at"))
+    )
 
 
 def enquiries_for(user) -> QuerySet[Enquiry]:

@@ -1,5 +1,7 @@
 """Product listing verbs: create, edit, photos, review, archive; buyers' enquiries."""
 
+import copy
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +16,9 @@ from accounts.models import COMMUNITY_ROLES, Role, User
 from civportal.files import removed_on_rollback
 from civportal.versioning import bump, check_version
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import notify, settle
 
-from .models import Enquiry, Product, ProductImage
+from .models import REVISION_FIELDS, Enquiry, Product, ProductImage, ProductRevision
 from .permissions import (
     can_answer_enquiry,
     can_create_product,
@@ -44,24 +46,12 @@ PRODUCT_FIELDS = (
 )
 
 # Edits to these change what a buyer is promised (what it is, what it costs, what it
-# claims to be certified as), so a published listing goes back to the province's officers.
-# Photos count too (see the photo verbs below). Stock, availability, minimum order,
-# lead time and sales channels are day-to-day upkeep: the listing stays published.
-FIELDS_NEEDING_REVIEW = frozenset(
-    {
-        "name_th",
-        "name_en",
-        "category",
-        "story",
-        "price",
-        "unit",
-        "otop_stars",
-        "fda_number",
-        "community_standard",
-        "gap_certified",
-        "organic_thailand",
-    }
-)
+# claims to be certified as), so on a published listing they wait in a ProductRevision
+# for the province's officers while the public keeps the approved version. Photos count
+# too (see the photo verbs below). Stock, availability, minimum order, lead time and sales
+# channels are day-to-day upkeep: they apply at once, to the public version and to any
+# pending change alike (the revision holds only these fields).
+FIELDS_NEEDING_REVIEW = frozenset(REVISION_FIELDS)
 
 
 # --- Who is told ------------------------------------------------------------------
@@ -77,15 +67,27 @@ def _members_of(community) -> list[User]:
     return list(User.objects.filter(community=community, role__in=COMMUNITY_ROLES, is_active=True))
 
 
-def _tell_officers_submitted(product) -> None:
+def _submitted_key(product) -> str:
+    """The prefix of every "awaiting review" notification about this listing."""
+    return f"product:{product.pk}:submitted:"
+
+
+def _tell_officers_submitted(product, submitted_at=None) -> None:
+    submitted_at = submitted_at or product.submitted_at
     notify(
         _officers_of(product),
         kind=Kind.LISTING_SUBMITTED,
-        event_key=f"product:{product.pk}:submitted:{product.submitted_at.isoformat()}",
+        event_key=f"{_submitted_key(product)}{submitted_at.isoformat()}",
         template="notifications/listing_submitted",
-        context={"product": product, "community": product.community},
+        context={"product": product.as_revised(), "community": product.community},
         url=reverse("product_detail", args=[product.pk]),
     )
+
+
+def _review_settled(product) -> None:
+    """The review is over (published, returned, withdrawn, archived): every officer's
+    "awaiting review" notification about it is marked read, not left pointing at it."""
+    settle(Kind.LISTING_SUBMITTED, _submitted_key(product))
 
 
 # --- Create and edit ------------------------------------------------------------------
@@ -113,14 +115,6 @@ def _save(actor, product, *fields) -> None:
     product.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _back_to_review(actor, product) -> None:
-    """A published listing changed in a way that matters: hide it until an officer approves."""
-    product.status = Product.Status.SUBMITTED
-    product.submitted_at = timezone.now()
-    _save(actor, product, "status", "submitted_at")
-    _tell_officers_submitted(product)
-
-
 @removed_on_rollback()
 @transaction.atomic
 def create_product(actor, community, *, sales_channels=None, photos=(), **fields) -> Product:
@@ -141,42 +135,123 @@ def create_product(actor, community, *, sales_channels=None, photos=(), **fields
 def update_product(
     actor, product: Product, *, version=None, sales_channels=None, photos=(), **fields
 ) -> Product:
-    """Edit a listing and add photos. A published listing whose FIELDS_NEEDING_REVIEW
-    changed, or that got new photos, goes back to review.
+    """Edit a listing and add photos.
 
-    ``version`` is the one the edit form was read at: if someone saved since, a
-    StaleEdit says what they changed and nothing is saved.
+    On a published listing, changes to FIELDS_NEEDING_REVIEW and new photos go into its
+    open revision (opened now if none) for the officers, and the public keeps the
+    approved version; the other fields apply at once. ``version`` is the one the edit
+    form was read at: if someone saved since, a StaleEdit says what they changed and
+    nothing is saved.
     """
     if not can_edit_product(actor, product):
         raise PermissionDenied
-    product = Product.objects.select_for_update().select_related("community").get(pk=product.pk)
+    product = _locked(product)
     check_version(product, version)
     bump(product)
-    changed = _apply(product, actor, fields, sales_channels)
-    added = _append_photos(product, photos)
-    if product.status == Product.Status.PUBLISHED and (changed & FIELDS_NEEDING_REVIEW or added):
-        _back_to_review(actor, product)
+    if product.status != Product.Status.PUBLISHED:
+        _apply(product, actor, fields, sales_channels)
+        _append_photos(product, photos)
+        return product
+    for name in fields:
+        if name not in PRODUCT_FIELDS:
+            raise ValueError(f"not editable: {name}")
+    # Validate the whole proposal (a bad price is refused even though it only waits).
+    proposal = copy.copy(product.as_revised())
+    for name, value in fields.items():
+        setattr(proposal, name, value)
+    proposal.full_clean()
+    upkeep = {n: v for n, v in fields.items() if n not in FIELDS_NEEDING_REVIEW}
+    _apply(product, actor, upkeep, sales_channels)
+    revision = product.open_revision
+    current = revision or product
+    reviewed = {
+        n: v for n, v in fields.items() if n in FIELDS_NEEDING_REVIEW and getattr(current, n) != v
+    }
+    if reviewed or photos:
+        revision = revision or _open_revision(actor, product)
+        for name, value in reviewed.items():
+            setattr(revision, name, value)
+        _append_photos(product, photos, revision=revision)
+        _revision_submitted(product, revision)
+    return product
+
+
+def _locked(product) -> Product:
+    """The listing, locked; its revision rides along (every change to a revision is made
+    under this lock, so the product row's lock guards both)."""
+    return (
+        Product.objects.select_for_update(of=("self",))
+        .select_related("community", "revision")
+        .get(pk=product.pk)
+    )
+
+
+def _open_revision(actor, product) -> ProductRevision:
+    """Start a change of a published listing from its approved version and photos."""
+    photos = list(product.images.filter(revision=None).order_by("position", "id"))
+    revision = ProductRevision(
+        product=product,
+        photo_ids=[photo.pk for photo in photos],
+        cover_photo_id=next((photo.pk for photo in photos if photo.is_cover), None),
+        submitted_at=timezone.now(),
+        created_by=actor,
+        **{name: getattr(product, name) for name in REVISION_FIELDS},
+    )
+    revision.save()
+    product.revision = revision
+    return revision
+
+
+def _revision_submitted(product, revision) -> None:
+    """The change (again) waits for review; the province's officers are told."""
+    revision.status = ProductRevision.Status.PENDING
+    revision.submitted_at = timezone.now()
+    revision.save()
+    _tell_officers_submitted(product, revision.submitted_at)
+
+
+@transaction.atomic
+def withdraw_revision(actor, product: Product) -> Product:
+    """A member takes back the change waiting for review: the published version stays as
+    it is, and the photos added for the change are dropped."""
+    if not can_edit_product(actor, product):
+        raise PermissionDenied
+    product = _locked(product)
+    revision = product.open_revision
+    if revision is None:
+        raise ValidationError(_("There is no change waiting for review."))
+    revision.delete()  # its new photos go with it; their files are swept later
+    product.revision = None
+    _save(actor, product)
+    _review_settled(product)
     return product
 
 
 # --- Photos ---------------------------------------------------------------------------
+# On a published listing a photo change is a reviewed change: it rearranges the open
+# revision's proposed photos (photo_ids, cover_photo_id) and the public photos stay.
 def _locked_for_photos(actor, product) -> Product:
     if not can_edit_product(actor, product):
         raise PermissionDenied
-    return Product.objects.select_for_update().select_related("community").get(pk=product.pk)
+    return _locked(product)
 
 
-def _photos_changed(actor, product) -> None:
-    if product.status == Product.Status.PUBLISHED:
-        _back_to_review(actor, product)
+def _photo_revision(actor, product) -> ProductRevision | None:
+    """The revision a photo change goes into, for a published listing; None otherwise."""
+    if product.status != Product.Status.PUBLISHED:
+        return None
+    return product.open_revision or _open_revision(actor, product)
 
 
-def _append_photos(product, photos) -> list[ProductImage]:
-    """Add photos after the last one; the first photo a product gets becomes its cover."""
+def _append_photos(product, photos, revision=None) -> list[ProductImage]:
+    """Add photos after the last one; the first photo a product gets becomes its cover.
+
+    With a ``revision`` they are proposed only: listed in its photo_ids, not public yet.
+    """
     if not photos:
         return []
     last = product.images.aggregate(last=Max("position"))["last"]
-    has_cover = product.images.filter(is_cover=True).exists()
+    has_cover = revision is not None or product.images.filter(is_cover=True).exists()
     position = -1 if last is None else last
     added = []
     for large, thumb in photos:
@@ -185,6 +260,7 @@ def _append_photos(product, photos) -> list[ProductImage]:
         added.append(
             ProductImage.objects.create(
                 product=product,
+                revision=revision,
                 image=large,
                 thumb=thumb,
                 width=width,
@@ -193,6 +269,10 @@ def _append_photos(product, photos) -> list[ProductImage]:
                 is_cover=not has_cover and not added,
             )
         )
+    if revision is not None:
+        revision.photo_ids = [*revision.photo_ids, *(photo.pk for photo in added)]
+        if revision.cover_photo_id is None:
+            revision.cover_photo_id = added[0].pk
     return added
 
 
@@ -200,6 +280,18 @@ def _append_photos(product, photos) -> list[ProductImage]:
 def move_product_photo(actor, photo: ProductImage, offset: int) -> None:
     """Swap a photo with its neighbour (offset -1: earlier, +1: later)."""
     product = _locked_for_photos(actor, photo.product)
+    revision = _photo_revision(actor, product)
+    if revision is not None:
+        ids = list(revision.photo_ids)
+        if photo.pk not in ids:
+            return
+        index = ids.index(photo.pk)
+        target = index + offset
+        if 0 <= target < len(ids):
+            ids[index], ids[target] = ids[target], ids[index]
+            revision.photo_ids = ids
+            _revision_submitted(product, revision)
+        return
     photos = list(product.images.order_by("position", "id"))
     index = next(i for i, p in enumerate(photos) if p.pk == photo.pk)
     target = index + offset
@@ -209,18 +301,22 @@ def move_product_photo(actor, photo: ProductImage, offset: int) -> None:
     for position, item in enumerate(photos):
         item.position = position
     ProductImage.objects.bulk_update(photos, ["position"])
-    _photos_changed(actor, product)
 
 
 @transaction.atomic
 def set_product_cover(actor, photo: ProductImage) -> None:
     """Make this photo the cover; the old cover is cleared first (one cover per product)."""
     product = _locked_for_photos(actor, photo.product)
+    revision = _photo_revision(actor, product)
+    if revision is not None:
+        if photo.pk in revision.photo_ids and revision.cover_photo_id != photo.pk:
+            revision.cover_photo_id = photo.pk
+            _revision_submitted(product, revision)
+        return
     if photo.is_cover:
         return
     product.images.filter(is_cover=True).update(is_cover=False)
     product.images.filter(pk=photo.pk).update(is_cover=True)
-    _photos_changed(actor, product)
 
 
 @transaction.atomic
@@ -229,8 +325,21 @@ def delete_product_photo(actor, photo: ProductImage) -> None:
 
     Its files stay on disk until the daily sweep (``civportal.files.sweep_orphans``) finds
     no row pointing to them, so a backup taken meanwhile still has every file its rows name.
+    On a published listing a public photo is only left out of the proposed photos: it
+    goes when the officer publishes the change.
     """
     product = _locked_for_photos(actor, photo.product)
+    revision = _photo_revision(actor, product)
+    if revision is not None:
+        if photo.pk not in revision.photo_ids:
+            return
+        revision.photo_ids = [pk for pk in revision.photo_ids if pk != photo.pk]
+        if revision.cover_photo_id == photo.pk:
+            revision.cover_photo_id = revision.photo_ids[0] if revision.photo_ids else None
+        if photo.revision_id == revision.pk:
+            photo.delete()
+        _revision_submitted(product, revision)
+        return
     was_cover = photo.is_cover
     photo.delete()
     product.images.filter(position__gt=photo.position).update(position=F("position") - 1)
@@ -238,17 +347,16 @@ def delete_product_photo(actor, photo: ProductImage) -> None:
         first = product.images.order_by("position", "id").first()
         if first:
             product.images.filter(pk=first.pk).update(is_cover=True)
-    _photos_changed(actor, product)
 
 
 # --- Review ---------------------------------------------------------------------------
 @transaction.atomic
 def submit_product(actor, product: Product) -> Product:
-    """Send a draft (or a published listing) to the province's officers for review."""
+    """Send a draft to the province's officers for review."""
     if not can_edit_product(actor, product):
         raise PermissionDenied
-    product = Product.objects.select_for_update().select_related("community").get(pk=product.pk)
-    if product.status not in (Product.Status.DRAFT, Product.Status.PUBLISHED):
+    product = _locked(product)
+    if product.status != Product.Status.DRAFT:
         raise ValidationError(_("Only a draft can be sent for review."))
     product.status = Product.Status.SUBMITTED
     product.submitted_at = timezone.now()
@@ -260,20 +368,62 @@ def submit_product(actor, product: Product) -> Product:
 def _reviewed(actor, product) -> Product:
     if not can_review_product(actor, product):
         raise PermissionDenied
-    product = Product.objects.select_for_update().select_related("community").get(pk=product.pk)
-    if product.status != Product.Status.SUBMITTED:
+    product = _locked(product)
+    if not awaits_review(product):
         raise ValidationError(_("Only a listing sent for review can be approved or returned."))
     return product
 
 
+def awaits_review(product) -> bool:
+    """A new listing sent for review, or a published one with a change waiting."""
+    if product.status == Product.Status.SUBMITTED:
+        return True
+    revision = product.open_revision
+    return (
+        product.status == Product.Status.PUBLISHED
+        and revision is not None
+        and revision.status == ProductRevision.Status.PENDING
+    )
+
+
+def _publish_revision(actor, product) -> None:
+    """The revision becomes the public version in one step, under the row lock: its
+    fields, its photos in its order with its cover; photos it left out are removed."""
+    revision = product.open_revision
+    for name in REVISION_FIELDS:
+        setattr(product, name, getattr(revision, name))
+    product.full_clean()
+    keep = list(revision.photo_ids)
+    cover = revision.cover_photo_id if revision.cover_photo_id in keep else None
+    product.images.exclude(pk__in=keep).delete()
+    product.images.filter(is_cover=True).update(is_cover=False)
+    photos = {photo.pk: photo for photo in product.images.all()}
+    for position, pk in enumerate(keep):
+        photos[pk].position = position
+        photos[pk].is_cover = pk == (cover or keep[0])
+        photos[pk].revision = None
+    ProductImage.objects.bulk_update(photos.values(), ["position", "is_cover", "revision"])
+    revision.delete()
+    product.revision = None
+    bump(product)
+    product._history_user = actor
+
+
 @transaction.atomic
 def publish_product(actor, product: Product) -> Product:
-    """An officer of the province approves: the listing appears on the public site."""
+    """An officer of the province approves: the listing appears on the public site, or
+    its waiting change replaces the public version."""
     product = _reviewed(actor, product)
+    if product.status == Product.Status.PUBLISHED:
+        _publish_revision(actor, product)
+    else:
+        bump(product)
+        product._history_user = actor
     product.status = Product.Status.PUBLISHED
     product.published_at = timezone.now()
     product.review_comment = ""
-    _save(actor, product, "status", "published_at", "review_comment")
+    product.save()
+    _review_settled(product)
     notify(
         _members_of(product.community),
         kind=Kind.LISTING_APPROVED,
@@ -287,20 +437,29 @@ def publish_product(actor, product: Product) -> Product:
 
 @transaction.atomic
 def return_product(actor, product: Product, comment: str) -> Product:
-    """An officer sends the listing back to the members as a draft, saying what to fix."""
+    """An officer sends the listing back to the members, saying what to fix: a new
+    listing becomes a draft; a published one stays public and its change is returned."""
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what the community should change.")})
     product = _reviewed(actor, product)
-    product.status = Product.Status.DRAFT
-    product.review_comment = comment
-    _save(actor, product, "status", "review_comment")
+    if product.status == Product.Status.PUBLISHED:
+        revision = product.open_revision
+        revision.status = ProductRevision.Status.RETURNED
+        revision.review_comment = comment
+        revision.save(update_fields=["status", "review_comment"])
+        _save(actor, product)
+    else:
+        product.status = Product.Status.DRAFT
+        product.review_comment = comment
+        _save(actor, product, "status", "review_comment")
+    _review_settled(product)
     notify(
         _members_of(product.community),
         kind=Kind.LISTING_RETURNED,
         event_key=f"product:{product.pk}:returned:{timezone.now().isoformat()}",
         template="notifications/listing_returned",
-        context={"product": product, "comment": comment},
+        context={"product": product.as_revised(), "comment": comment},
         url=reverse("product_detail", args=[product.pk]),
     )
     return product
@@ -308,12 +467,42 @@ def return_product(actor, product: Product, comment: str) -> Product:
 
 @transaction.atomic
 def archive_product(actor, product: Product) -> Product:
-    """Take a listing off sale for good (kept with its history and enquiries)."""
+    """Take a listing off sale (kept with its history, enquiries and any waiting change)."""
     if not can_edit_product(actor, product):
         raise PermissionDenied
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    product = _locked(product)
+    if product.status == Product.Status.ARCHIVED:
+        return product
+    product.status_before_archive = product.status
     product.status = Product.Status.ARCHIVED
-    _save(actor, product, "status")
+    _save(actor, product, "status", "status_before_archive")
+    _review_settled(product)
+    return product
+
+
+@transaction.atomic
+def restore_product(actor, product: Product) -> Product:
+    """Bring an archived listing back where it was.
+
+    A listing that was published comes back published: archiving froze it (it cannot be
+    edited while archived), so it is exactly the version an officer approved, and a
+    member who archived by mistake expects it back on sale at once. A waiting change is
+    sent to the officers again. Anything else comes back as a draft to send for review.
+    """
+    if not can_edit_product(actor, product):
+        raise PermissionDenied
+    product = _locked(product)
+    if product.status != Product.Status.ARCHIVED:
+        raise ValidationError(_("Only an archived listing can be restored."))
+    was_published = (
+        product.status_before_archive == Product.Status.PUBLISHED and product.published_at
+    )
+    product.status = Product.Status.PUBLISHED if was_published else Product.Status.DRAFT
+    product.status_before_archive = ""
+    _save(actor, product, "status", "status_before_archive")
+    revision = product.open_revision
+    if was_published and revision and revision.status == ProductRevision.Status.PENDING:
+        _revision_submitted(product, revision)
     return product
 
 

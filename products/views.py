@@ -30,6 +30,8 @@ from .selectors import (
     get_product_for,
     listings_to_review_for,
     products_for,
+    proposed_photos,
+    revision_changes,
 )
 
 
@@ -74,16 +76,24 @@ def product_create(request):
 
 
 def _detail(request, product, return_form=None):
-    can_review = can_review_product(request.user, product)
+    """The listing as its members are editing it (a waiting change on top of the published
+    version), with what that change alters for the officer who reviews it."""
+    changes, added, removed = revision_changes(product)
     return render(
         request,
         "products/detail.html",
         {
-            "product": product,
-            "photos": product.images.all(),
+            "product": product.as_revised(),
+            "published": product,
+            "revision": product.open_revision,
+            "changes": changes,
+            "photos_added": added,
+            "photos_removed": removed,
+            "photos": proposed_photos(product),
             "channels": product.sales_channels.all(),
             "can_edit": can_edit_product(request.user, product),
-            "can_review": can_review and product.status == Product.Status.SUBMITTED,
+            "can_review": can_review_product(request.user, product)
+            and services.awaits_review(product),
             "return_form": return_form or ReturnForm(),
         },
     )
@@ -98,9 +108,9 @@ def product_detail(request, pk):
 def product_edit(request, pk):
     product = get_product_for(request.user, pk)
     require(can_edit_product(request.user, product))
-    form = ProductForm(request.POST or None, request.FILES or None, instance=product)
+    # A published listing's form shows the change waiting for review, if there is one.
+    form = ProductForm(request.POST or None, request.FILES or None, instance=product.as_revised())
     if request.method == "POST" and form.is_valid():
-        was_published = product.status == Product.Status.PUBLISHED
         saved = save_through_service(
             form,
             services.update_product,
@@ -112,9 +122,14 @@ def product_edit(request, pk):
             **form.product_fields(),
         )
         if saved:
-            if was_published and saved.status == Product.Status.SUBMITTED:
+            revision = saved.open_revision
+            if revision is not None and revision.status == revision.Status.PENDING:
                 messages.success(
-                    request, _("Product saved. The change goes to the officer for review.")
+                    request,
+                    _(
+                        "Saved. Your change is waiting for the officer's review; until then "
+                        "the public sees the published version."
+                    ),
                 )
             else:
                 messages.success(request, _("Product saved."))
@@ -122,7 +137,7 @@ def product_edit(request, pk):
     return render(
         request,
         "products/form.html",
-        {"form": form, "product": product, "photos": product.images.all()},
+        {"form": form, "product": product, "photos": proposed_photos(product)},
     )
 
 
@@ -194,7 +209,10 @@ def product_archive(request, pk):
     product = get_product_for(request.user, pk)
     require(can_edit_product(request.user, product))
     if not is_confirmed(request):
-        consequences = [_("It stays in your product list, marked archived.")]
+        consequences = [
+            _("It stays in your product list, marked archived."),
+            _("You can restore it later from its page."),
+        ]
         if product.status == Product.Status.PUBLISHED:
             consequences.insert(
                 0,
@@ -212,6 +230,59 @@ def product_archive(request, pk):
             back=reverse("product_detail", args=[pk]),
         )
     return _change_status(request, pk, can_edit_product, services.archive_product, _("Archived."))
+
+
+@login_required
+def product_withdraw(request, pk):
+    """Take back the change waiting for review, once confirmed; the published version stays."""
+    product = get_product_for(request.user, pk)
+    require(can_edit_product(request.user, product))
+    if product.open_revision is None:
+        raise Http404
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Withdraw your change?"),
+            consequences=[
+                _("The change waiting for review is discarded, with any photos added for it."),
+                _("The public keeps seeing the published version, unchanged."),
+            ],
+            button=_("Yes, withdraw the change"),
+            back=reverse("product_detail", args=[pk]),
+        )
+    return _change_status(
+        request, pk, can_edit_product, services.withdraw_revision, _("Change withdrawn.")
+    )
+
+
+@login_required
+def product_restore(request, pk):
+    """Restore an archived listing, once confirmed: where it was before archiving."""
+    product = get_product_for(request.user, pk)
+    require(can_edit_product(request.user, product))
+    if product.status != Product.Status.ARCHIVED:
+        raise Http404
+    if product.status_before_archive == Product.Status.PUBLISHED and product.published_at:
+        consequences = [
+            _(
+                "“%(name)s” is back on the public catalogue and the community's public page "
+                "at once, as it was when it was archived."
+            )
+            % {"name": product.name},
+            _("Check its price and stock after restoring it."),
+        ]
+    else:
+        consequences = [_("It comes back as a draft. Send it for review when it is ready.")]
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Restore this listing?"),
+            consequences=consequences,
+            button=_("Yes, restore it"),
+            back=reverse("product_detail", args=[pk]),
+            danger=False,
+        )
+    return _change_status(request, pk, can_edit_product, services.restore_product, _("Restored."))
 
 
 @login_required

@@ -11,7 +11,7 @@ from communities.management.commands.seed_demo import demo_password
 from mentorship.models import MOU, MentoringArea
 from mentorship.services import schedule_session, update_mou
 from products.models import Product
-from products.services import submit_product
+from products.services import update_product
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def dashboard_for(client, email):
 def test_officer_sees_submitted_listings_and_an_mou_ending_soon(client):
     member = User.objects.get(email="member.paentai@civ.example")
     lime = Product.objects.get(name_th="มะนาวผง")
-    submit_product(member, lime)
+    update_product(member, lime, price=lime.price + 10)  # a change waiting for review
     mou = MOU.objects.get(status=MOU.Status.ACTIVE)
     officer = User.objects.get(email="officer.lampang@civ.example")
     update_mou(officer, mou, ends_on=timezone.localdate() + timedelta(days=45))
@@ -38,9 +38,9 @@ def test_officer_sees_submitted_listings_and_an_mou_ending_soon(client):
 
 
 def test_another_provinces_officer_sees_neither(client):
-    submit_product(
-        User.objects.get(email="member.paentai@civ.example"),
-        Product.objects.get(name_th="มะนาวผง"),
+    lime = Product.objects.get(name_th="มะนาวผง")
+    update_product(
+        User.objects.get(email="member.paentai@civ.example"), lime, price=lime.price + 10
     )
     mou = MOU.objects.get(status=MOU.Status.ACTIVE)
     update_mou(

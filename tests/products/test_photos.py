@@ -3,6 +3,7 @@
 import errno
 import struct
 import zlib
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -121,17 +122,23 @@ def test_two_photos_in_one_go_keep_their_order_and_the_first_is_the_cover(client
 
 @pytest.fixture
 def three_photos(lime_powder, paentai_member):
-    from products.services import update_product
+    """A draft with three photos (a published listing's photo changes wait for review:
+    tests/products/test_revisions.py)."""
+    from products.services import create_product
 
-    update_product(
+    draft = create_product(
         paentai_member,
-        lime_powder,
+        lime_powder.community,
+        name_th="มะนาวแช่อิ่ม",
+        category=Product.Category.FOOD,
+        price=Decimal("80"),
+        unit="กระปุก",
         photos=[
             (upload(f"{n}.jpg"), upload(f"{n}-thumb.webp", content_type="image/webp"))
             for n in "abc"
         ],
     )
-    return list(lime_powder.images.order_by("position"))
+    return list(draft.images.order_by("position"))
 
 
 def test_photos_move_up_and_down(three_photos, paentai_member):

@@ -101,24 +101,25 @@ def test_a_draft_cannot_be_published_without_review(draft, lampang_officer):
         ({"minimum_order": 5}, False),
     ],
 )
-def test_a_published_listing_goes_back_to_review_only_for_edits_that_matter(
+def test_a_published_listing_stays_public_and_only_edits_that_matter_wait_for_review(
     lime_powder, paentai_member, change, back_to_review
 ):
     before = Notification.objects.filter(kind=Kind.LISTING_SUBMITTED).count()
     product = update_product(paentai_member, lime_powder, **change)
-    expected = Product.Status.SUBMITTED if back_to_review else Product.Status.PUBLISHED
-    assert product.status == expected
+    assert product.status == Product.Status.PUBLISHED
+    assert (product.open_revision is not None) == back_to_review
     after = Notification.objects.filter(kind=Kind.LISTING_SUBMITTED).count()
     assert (after > before) == back_to_review
 
 
-def test_new_photos_send_a_published_listing_back_to_review(lime_powder, paentai_member):
+def test_new_photos_of_a_published_listing_wait_for_review(lime_powder, paentai_member):
     product = update_product(
         paentai_member,
         lime_powder,
         photos=[(upload(), upload("t.webp", content_type="image/webp"))],
     )
-    assert product.status == Product.Status.SUBMITTED
+    assert product.status == Product.Status.PUBLISHED
+    assert product.open_revision.status == "pending"
 
 
 def test_fda_number_in_the_wrong_format_is_refused_with_the_expected_format(client, lime_powder):
