@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from civportal.forms import OneTimeTokenMixin, PortalForm, PortalModelForm, VersionedFormMixin
 from civportal.images import clean_photo, validate_image_upload
 
-from .models import ENQUIRY_MESSAGE_TOO_LONG, Enquiry, Product
+from .models import ENQUIRY_MESSAGE_MAX_LENGTH, ENQUIRY_MESSAGE_TOO_LONG, Enquiry, Product
 from .selectors import CatalogueFilter
 from .services import PRODUCT_FIELDS
 
@@ -109,6 +109,17 @@ class ReturnForm(PortalForm):
     comment = forms.CharField(
         label=_("What should the community change?"),
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReplyForm(OneTimeTokenMixin, PortalForm):
+    """A member's reply to a buyer; its one-time token makes a double tap send one e-mail."""
+
+    message = forms.CharField(
+        label=_("Your reply"),
+        max_length=ENQUIRY_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Sent to the buyer's e-mail address on behalf of your community."),
     )
 
 

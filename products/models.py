@@ -1,4 +1,6 @@
 import copy
+import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -13,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -331,3 +334,67 @@ class Enquiry(models.Model):
     def save(self, *args, **kwargs):
         self.community_id = self.product.community_id
         super().save(*args, **kwargs)
+
+    @cached_property
+    def contact_ways(self) -> "ContactWays":
+        return ContactWays.parse(self.contact)
+
+    @property
+    def last_reply(self) -> "EnquiryReply | None":
+        """The latest reply sent from the portal (uses a ``replies`` prefetch if made)."""
+        replies = list(self.replies.all())
+        return max(replies, key=lambda reply: (reply.created_at, reply.pk)) if replies else None
+
+
+@dataclass(frozen=True)
+class ContactWays:
+    """What a buyer typed as "e-mail or phone", read as links a phone can follow:
+    tap to call, write an e-mail, open LINE. Unknown text is shown as typed."""
+
+    email: str = ""
+    phone: str = ""
+    line_id: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> "ContactWays":
+        email = phone = line_id = ""
+        for part in re.split(r"[,;/\s]+(?=\S)", text or ""):
+            part = part.strip()
+            if not email and EMAIL.fullmatch(part):
+                email = part
+        line = LINE_ID.search(text or "")
+        if line:
+            line_id = line.group(1)
+        digits = PHONE.search(LINE_ID.sub("", text or ""))
+        if digits:
+            phone = re.sub(r"[^\d+]", "", digits.group(0))
+        return cls(email=email, phone=phone, line_id=line_id)
+
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Thai numbers: 0X-XXX-XXXX (mobile 10 digits, landline 9) or +66…
+PHONE = re.compile(r"(?:\+66|0)[\d\s-]{8,12}\d")
+LINE_ID = re.compile(r"(?:\bline|ไลน์)(?:\s*id)?\s*[:：]?\s*(@?[A-Za-z0-9_.\-]{2,})", re.IGNORECASE)
+
+
+class EnquiryReply(models.Model):
+    """A member's answer to a buyer, sent to the buyer's e-mail through the outbox."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="replies")
+    message = models.TextField(_("reply"), max_length=ENQUIRY_MESSAGE_MAX_LENGTH)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Its e-mail; the delivery's status is what the member sees (waiting, sent, not delivered).
+    delivery = models.ForeignKey(
+        "outbox.Delivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reply to a buyer")
+        verbose_name_plural = _("replies to buyers")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.enquiry} · {self.created_at:%Y-%m-%d}"

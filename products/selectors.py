@@ -17,7 +17,14 @@ from communities.models import Community, CommunityPhoto, Province
 from communities.selectors import communities_for
 from mentorship.models import TrainingSession
 
-from .models import REVISION_FIELDS, Enquiry, Product, ProductImage, ProductRevision
+from .models import (
+    REVISION_FIELDS,
+    Enquiry,
+    EnquiryReply,
+    Product,
+    ProductImage,
+    ProductRevision,
+)
 
 
 def with_cover(queryset: QuerySet[Product]) -> QuerySet[Product]:
@@ -153,7 +160,9 @@ def listings_to_review_for(user) -> QuerySet[Product]:
 
 
 def enquiries_for(user) -> QuerySet[Enquiry]:
-    queryset = Enquiry.objects.select_related("product", "community")
+    queryset = Enquiry.objects.select_related("product", "community").prefetch_related(
+        Prefetch("replies", queryset=EnquiryReply.objects.select_related("delivery"))
+    )
     if user.is_authenticated and user.role in (Role.LEADER, Role.MEMBER):
         return queryset.filter(community_id=user.community_id)
     if user.is_authenticated and user.is_programme_staff:

@@ -9,7 +9,7 @@ from django.core.files.images import get_image_dimensions
 from django.db import transaction
 from django.db.models import F, Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import COMMUNITY_ROLES, Role, User
@@ -17,8 +17,17 @@ from civportal.files import removed_on_rollback
 from civportal.versioning import bump, check_version
 from notifications.models import Kind
 from notifications.services import notify, settle
+from outbox.models import Channel, Delivery
+from outbox.services import record_deliveries
 
-from .models import REVISION_FIELDS, Enquiry, Product, ProductImage, ProductRevision
+from .models import (
+    REVISION_FIELDS,
+    Enquiry,
+    EnquiryReply,
+    Product,
+    ProductImage,
+    ProductRevision,
+)
 from .permissions import (
     can_answer_enquiry,
     can_create_product,
@@ -573,3 +582,71 @@ def mark_enquiry_answered(actor, enquiry: Enquiry) -> Enquiry:
         enquiry.answered_by = actor
         enquiry.save(update_fields=["status", "answered_at", "answered_by"])
     return enquiry
+
+
+@transaction.atomic
+def reply_to_enquiry(actor, enquiry: Enquiry, message: str) -> EnquiryReply:
+    """A member answers a buyer from the portal: the reply goes to the buyer's e-mail
+    through the outbox (once: the delivery key is the reply's), and the enquiry is
+    marked answered. The member sees the e-mail's status on the enquiry."""
+    if not can_answer_enquiry(actor, enquiry):
+        raise PermissionDenied
+    enquiry = (
+        Enquiry.objects.select_for_update()
+        .select_related("product", "community")
+        .get(pk=enquiry.pk)
+    )
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": _("Write your reply to the buyer.")})
+    address = enquiry.contact_ways.email
+    if not address:
+        raise ValidationError(
+            _("The buyer left no e-mail address. Call or message them with the contact given.")
+        )
+    reply = EnquiryReply(enquiry=enquiry, message=message, sent_by=actor)
+    reply.full_clean(exclude=["delivery"])
+    reply.save()
+    subject, body = _reply_email(enquiry, reply)
+    record_deliveries(
+        [
+            Delivery(
+                channel=Channel.EMAIL,
+                key=f"enquiry-reply:{reply.pk}",
+                to=address,
+                subject=subject[:300],
+                body=body,
+            )
+        ]
+    )
+    reply.delivery = Delivery.objects.get(channel=Channel.EMAIL, key=f"enquiry-reply:{reply.pk}")
+    reply.save(update_fields=["delivery"])
+    if enquiry.status == Enquiry.Status.NEW:
+        enquiry.status = Enquiry.Status.ANSWERED
+        enquiry.answered_at = timezone.now()
+        enquiry.answered_by = actor
+        enquiry.save(update_fields=["status", "answered_at", "answered_by"])
+    return reply
+
+
+def _reply_email(enquiry, reply) -> tuple[str, str]:
+    """Thai first, then English: the buyer's language is not known."""
+    link = settings.CIV_SITE_URL.rstrip("/") + reverse(
+        "public_community", args=[enquiry.community_id]
+    )
+    parts = []
+    for language in ("th", "en"):
+        with translation.override(language):
+            parts.append(
+                (
+                    _("%(community)s answered your enquiry about “%(product)s”")
+                    % {"community": enquiry.community.name, "product": enquiry.product.name},
+                    _(
+                        "%(community)s wrote:\n\n%(message)s\n\nTo answer, use the contact "
+                        "details on the community's page: %(link)s"
+                    )
+                    % {"community": enquiry.community.name, "message": reply.message, "link": link},
+                )
+            )
+    (title_th, body_th), (title_en, body_en) = parts
+    return f"[CIV Portal] {title_th} / {title_en}", f"{body_th}\n\n---\n\n{body_en}"

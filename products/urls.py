@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/restore/", views.product_restore, name="product_restore"),
     path("photos/<int:pk>/<slug:action>/", views.photo_action, name="product_photo_action"),
     path("enquiries/", views.enquiry_list, name="enquiry_list"),
+    path("enquiries/<int:pk>/reply/", views.enquiry_reply, name="enquiry_reply"),
     path("enquiries/<int:pk>/answered/", views.enquiry_answered, name="enquiry_answered"),
 ]

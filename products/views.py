@@ -15,7 +15,7 @@ from civportal.confirm import confirmation_page, is_confirmed
 from civportal.forms import save_once, save_through_service
 
 from . import services
-from .forms import ProductForm, ReturnForm
+from .forms import ProductForm, ReplyForm, ReturnForm
 from .models import Product
 from .permissions import (
     can_answer_enquiry,
@@ -299,3 +299,25 @@ def enquiry_answered(request, pk):
     services.mark_enquiry_answered(request.user, enquiry)
     messages.success(request, _("Marked as answered."))
     return redirect("enquiry_list")
+
+
+@login_required
+def enquiry_reply(request, pk):
+    """Answer a buyer by e-mail from the portal (sent once, through the outbox)."""
+    enquiry = get_enquiry_for(request.user, pk)
+    require(can_answer_enquiry(request.user, enquiry))
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reply = save_once(
+            request,
+            form,
+            services.reply_to_enquiry,
+            request.user,
+            enquiry,
+            form.cleaned_data["message"],
+            result_url=reverse("enquiry_list") + f"#enquiry-{enquiry.pk}",
+        )
+        if reply:
+            messages.success(request, _("Reply sent to the buyer's e-mail."))
+            return redirect(reverse("enquiry_list") + f"#enquiry-{enquiry.pk}")
+    return render(request, "products/enquiry_reply.html", {"enquiry": enquiry, "form": form})
