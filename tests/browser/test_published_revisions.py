@@ -76,3 +76,37 @@ def test_a_price_change_stays_off_the_public_page_until_published(phone_page):
     assert Product.objects.get(pk=product.pk).status == Product.Status.PUBLISHED
     assert page.locator(".messages .success").count() == 1
     assert "260" in public_figure(page, product.pk)
+
+
+def test_enquiries_are_cards_with_call_and_answered_in_reach_on_a_phone(phone_page):
+    from products.models import Enquiry
+
+    page = phone_page
+    product = Product.objects.get(name_th="มะนาวผง")
+    enquiry = Enquiry.objects.create(
+        product=product,
+        name="ร้านของฝากเมืองลำปาง สาขาสถานีรถไฟ",
+        contact="somchai.shop@example.com, 081-234-5678",
+        quantity=50,
+        message="สนใจสั่งมะนาวผง 50 ถุง ส่งได้ภายในเดือนหน้าไหมคะ",
+    )
+    sign_in(page, "member.paentai@civ.example")
+    page.goto("/products/enquiries/")
+
+    card = page.locator(f"#enquiry-{enquiry.pk}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    call = card.locator("a[href='tel:0812345678']")
+    answered = card.locator(f"form[action='/products/enquiries/{enquiry.pk}/answered/'] button")
+    for element in (call, answered, card.locator(".badge")):
+        box = element.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert_accessible(page)
+
+    card.locator(f"a[href='/products/enquiries/{enquiry.pk}/reply/']").click()
+    page.fill("textarea[name=message]", "ส่งได้ค่ะ ค่าส่ง 50 บาท")
+    assert_accessible(page)
+    page.click("main form [type=submit].btn-primary")
+    page.wait_for_url(re.compile(r"/products/enquiries/"))
+    page.wait_for_load_state()
+    assert page.locator(f"#enquiry-{enquiry.pk} [data-reply-status]").is_visible()
+    assert Enquiry.objects.get(pk=enquiry.pk).status == Enquiry.Status.ANSWERED
