@@ -24,7 +24,7 @@ from .permissions import (
     can_review_product,
 )
 from .selectors import (
-    enquiries_for,
+    enquiry_cards_for,
     get_enquiry_for,
     get_photo_for,
     get_product_for,
@@ -287,7 +287,7 @@ def product_restore(request, pk):
 
 @login_required
 def enquiry_list(request):
-    enquiries = Paginator(enquiries_for(request.user), 30).get_page(request.GET.get("page"))
+    enquiries = Paginator(enquiry_cards_for(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "products/enquiries.html", {"enquiries": enquiries})
 
 

@@ -19,6 +19,7 @@ from products.selectors import (
 )
 from products.services import (
     archive_product,
+    create_product,
     delete_product_photo,
     publish_product,
     restore_product,
@@ -45,6 +46,19 @@ def priced(lime_powder, paentai_member):
     lime_powder.price = Decimal("250")
     lime_powder.save(update_fields=["price"])
     return lime_powder
+
+
+@pytest.fixture
+def draft(lime_powder, paentai_member):
+    """A new listing of the same community, never published."""
+    return create_product(
+        paentai_member,
+        lime_powder.community,
+        name_th="มะนาวดอง",
+        category=Product.Category.FOOD,
+        price=Decimal("40"),
+        unit="ขวด",
+    )
 
 
 def public_price(client, product) -> str:
@@ -331,17 +345,7 @@ def test_awaiting_review_notifications_are_settled_for_every_officer(
     assert notification.url == reverse("product_detail", args=[priced.pk])
 
 
-def test_a_new_listing_review_settles_too(lime_powder, paentai_member):
-    from products.services import create_product
-
-    draft = create_product(
-        paentai_member,
-        lime_powder.community,
-        name_th="มะนาวดอง",
-        category=Product.Category.FOOD,
-        price=Decimal("40"),
-        unit="ขวด",
-    )
+def test_a_new_listing_review_settles_too(draft, paentai_member):
     submit_product(paentai_member, draft)
     assert unread_awaiting(draft).exists()
     publish_product(demo_user("officer.lampang@civ.example"), draft)
@@ -360,17 +364,7 @@ def test_a_published_listing_restores_to_published(client, priced, paentai_membe
     assert client.get(reverse("public_product", args=[priced.pk])).status_code == 200
 
 
-def test_a_draft_restores_to_draft(lime_powder, paentai_member):
-    from products.services import create_product
-
-    draft = create_product(
-        paentai_member,
-        lime_powder.community,
-        name_th="มะนาวดอง",
-        category=Product.Category.FOOD,
-        price=Decimal("40"),
-        unit="ขวด",
-    )
+def test_a_draft_restores_to_draft(draft, paentai_member):
     submit_product(paentai_member, draft)
     archive_product(paentai_member, draft)
     restore_product(demo_user("officer.lampang@civ.example"), draft)
