@@ -82,12 +82,16 @@ def _submitted_key(product) -> str:
 
 
 def _tell_officers_submitted(product, submitted_at=None) -> None:
+    """A new listing, or a change of a published one (``submitted_at`` of its revision)."""
     submitted_at = submitted_at or product.submitted_at
+    is_change = product.status == Product.Status.PUBLISHED
     notify(
         _officers_of(product),
         kind=Kind.LISTING_SUBMITTED,
         event_key=f"{_submitted_key(product)}{submitted_at.isoformat()}",
-        template="notifications/listing_submitted",
+        template="notifications/listing_change_submitted"
+        if is_change
+        else "notifications/listing_submitted",
         context={"product": product.as_revised(), "community": product.community},
         url=reverse("product_detail", args=[product.pk]),
     )

@@ -395,3 +395,11 @@ def test_restore_page_asks_first_and_offers_the_button(client, priced):
     assert client.post(url, {"confirm": "yes"}).status_code == 302
     priced.refresh_from_db()
     assert priced.status == Product.Status.PUBLISHED
+
+
+def test_officers_are_told_it_is_a_change_of_a_published_listing(priced, paentai_member):
+    update_product(paentai_member, priced, price=Decimal("260"))
+    notification = unread_awaiting(priced).get(recipient__email="officer.lampang@civ.example")
+    assert notification.title.startswith("การแก้ไข “มะนาวผง”")
+    assert "ผู้ชมทั่วไปจะเห็นฉบับที่เผยแพร่อยู่" in notification.body
+    assert notification.title_en.startswith("A change to “")
