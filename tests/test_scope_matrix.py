@@ -166,6 +166,19 @@ MATRIX = [
         },
     ),
     ("product_edit", "coffee", {"member_maejaem": 200, "member_paentai": 404, "mentor_scg": 403}),
+    # The archive confirmation page (restore's and withdraw's follow the same checks).
+    (
+        "product_archive",
+        "lime_powder",
+        {
+            "member_paentai": 200,
+            "member_maejaem": 404,
+            "officer_lampang": 200,
+            "officer_saraburi": 404,
+            "coordinator_scg": 403,
+            "mentor_scg": 404,
+        },
+    ),
 ]
 
 CASES = [
