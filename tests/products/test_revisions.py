@@ -403,3 +403,20 @@ def test_officers_are_told_it_is_a_change_of_a_published_listing(priced, paentai
     assert notification.title.startswith("การแก้ไข “มะนาวผง”")
     assert "ผู้ชมทั่วไปจะเห็นฉบับที่เผยแพร่อยู่" in notification.body
     assert notification.title_en.startswith("A change to “")
+
+
+def test_catalogue_search_community_page_and_sitemap_keep_the_published_version(
+    client, priced, paentai_member
+):
+    update_product(paentai_member, priced, name_th="มะนาวผงสูตรใหม่เอี่ยม", price=Decimal("260"))
+
+    found_old = client.get(reverse("public_catalogue"), {"q": "มะนาวผง"}).content.decode()
+    found_new = client.get(reverse("public_catalogue"), {"q": "สูตรใหม่เอี่ยม"}).content.decode()
+    community = client.get(reverse("public_community", args=[priced.community_id]))
+    sitemap = client.get(reverse("sitemap")).content.decode()
+
+    assert reverse("public_product", args=[priced.pk]) in found_old
+    assert reverse("public_product", args=[priced.pk]) not in found_new
+    assert "มะนาวผงสูตรใหม่เอี่ยม" not in community.content.decode()
+    assert "มะนาวผง" in community.content.decode()
+    assert reverse("public_product", args=[priced.pk]) in sitemap
