@@ -10,6 +10,7 @@ from civportal.images import clean_photo
 from civportal.pending import KeepUploadsMixin
 from civportal.templatetags.thaidate import ce_year, display_year
 
+from .contacts import WEB_ADDRESS_MESSAGE
 from .imports import MAX_ROWS
 from .models import (
     READINESS_CRITERIA,
@@ -149,6 +150,12 @@ class CommunityForm(VersionedFormMixin, OneTimeTokenMixin, GeographyMixin, Porta
             "main_activities": forms.Textarea(attrs={"rows": 3}),
             "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
             "longitude": forms.NumberInput(attrs={"step": "0.000001"}),
+        }
+        # The same words as the model's own check (communities.contacts), for an address
+        # the browser-side URL field already refuses.
+        error_messages = {
+            name: {"invalid": WEB_ADDRESS_MESSAGE}
+            for name in ("shopee_url", "lazada_url", "facebook_url", "line_oa_url", "website_url")
         }
 
     def __init__(self, *args, user, **kwargs):
