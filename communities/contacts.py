@@ -165,8 +165,9 @@ def _channel(field: str, value: str) -> Channel:
         return Channel("website", gettext("Our website"), host, value, True)
     if field == "line_oa_url":
         return Channel("line_oa", gettext("LINE official account"), "", value, True)
-    shop = SHOP_DOMAINS[field][0]
-    label = gettext("Our shop on %(shop)s") % {"shop": shop}
+    if field == "facebook_url":
+        return Channel("facebook", gettext("Facebook page"), "", value, True)
+    label = gettext("Buy on %(shop)s") % {"shop": SHOP_DOMAINS[field][0]}
     return Channel(field.removesuffix("_url"), label, "", value, True)
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
-from communities.contacts import line_uri, normalise_thai_phone, tel_uri
+from communities.contacts import CHANNEL_FIELDS, line_uri, normalise_thai_phone, tel_uri
 from communities.models import Community
 from tests.formdata import form_data
 
@@ -178,6 +178,7 @@ def test_unpublished_channels_never_reach_the_public_page(client, mae_jaem):
         facebook_url="https://www.facebook.com/maejaem.hidden",
         line_oa_url="https://lin.ee/Hidden1",
         website_url="https://hidden.maejaem.example",
+        **{publish: False for _field, publish in CHANNEL_FIELDS},
     )
     url = reverse("public_community", args=[mae_jaem.pk])
     page = client.get(url).content.decode()
@@ -210,7 +211,7 @@ def test_published_channels_are_tap_friendly_buttons(client, mae_jaem):
     assert 'href="tel:+66-81-234-5678"' in page and "081 234 5678" in page
     assert 'href="https://line.me/R/ti/p/~maejaem.coffee" rel="noopener nofollow"' in page
     assert 'href="https://shopee.co.th/maejaem.coffee" rel="noopener nofollow"' in page
-    assert "ร้านของเราบน Shopee" in page and "ติดต่อชุมชน" in page
+    assert "ซื้อบน Shopee" in page and "ติดต่อชุมชน" in page
     assert "maejaem.hidden" not in page
     # Links open in the same tab, like every other link of the portal.
     assert 'target="_blank"' not in page
