@@ -2,6 +2,7 @@
 buttons within thumb reach, product cards with photos and Thai prices, public events —
 with nothing scrolling sideways and no serious or critical axe-core finding."""
 
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -15,9 +16,9 @@ from tests.browser.test_phones import CUT_WORDS, screenshot_folder
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _public_session(community, title, *, is_public):
+def _public_session(community, title, *, days, is_public):
     mou = community.mous.first()
-    starts = timezone.now() + timedelta(days=5)
+    starts = timezone.now() + timedelta(days=days)
     session = TrainingSession.objects.create(
         mou=mou,
         area=mou.areas.first(),
@@ -33,11 +34,16 @@ def _public_session(community, title, *, is_public):
     )
 
 
-def test_a_buyer_on_a_phone_sees_the_shop_window_and_can_call(phone_page, tmp_path):
+def test_a_buyer_on_a_phone_sees_the_shop_window_and_can_call(
+    phone_page, tmp_path, settings, seed_media
+):
     page = phone_page
+    # The demo rows may be the session's seed (a first transactional test finds them):
+    # their photos are in seed_media, this test's uploads folder gets a copy.
+    shutil.copytree(seed_media, settings.MEDIA_ROOT, dirs_exist_ok=True)
     paen_tai = Community.objects.get(subdistrict_id="520602")
-    _public_session(paen_tai, "ตลาดนัดผลิตภัณฑ์มะนาว", is_public=True)
-    _public_session(paen_tai, "อบรมภายในของบริษัท", is_public=False)
+    _public_session(paen_tai, "ตลาดนัดผลิตภัณฑ์มะนาว", days=5, is_public=True)
+    _public_session(paen_tai, "อบรมภายในของบริษัท", days=6, is_public=False)
 
     response = page.goto(f"/c/{paen_tai.pk}/")
     assert response.status == 200
@@ -62,7 +68,7 @@ def test_a_buyer_on_a_phone_sees_the_shop_window_and_can_call(phone_page, tmp_pa
         image = cards.nth(index).locator("img")
         image.scroll_into_view_if_needed()
         page.wait_for_function("(img) => img.complete", arg=image.element_handle())
-        assert image.evaluate("(img) => img.naturalWidth") > 0
+        assert image.evaluate("(img) => img.naturalWidth") > 0, image.get_attribute("src")
     assert "฿120 / ถุง (100 กรัม)" in cards.first.inner_text() + cards.last.inner_text()
 
     events = page.locator(".public-events").inner_text()
