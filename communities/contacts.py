@@ -7,6 +7,7 @@ links must be http(s) and, for the marketplaces, on the marketplace's own domain
 buyer who taps "Shopee" lands on Shopee.
 """
 
+import contextlib
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -172,9 +173,16 @@ def _channel(field: str, value: str) -> Channel:
 
 
 def public_channels(community) -> list[Channel]:
-    """The channels the community chose to publish, as buttons; never an unpublished one."""
-    return [
-        _channel(field, getattr(community, field))
-        for field, publish in CHANNEL_FIELDS
-        if getattr(community, field) and getattr(community, publish)
-    ]
+    """The channels the community chose to publish, as buttons; never an unpublished one.
+
+    A value that no longer passes its check (written around the forms) is left out rather
+    than breaking the public page.
+    """
+    channels = []
+    for field, publish in CHANNEL_FIELDS:
+        value = getattr(community, field)
+        if not value or not getattr(community, publish):
+            continue
+        with contextlib.suppress(ValidationError):
+            channels.append(_channel(field, value))
+    return channels

@@ -215,3 +215,12 @@ def test_published_channels_are_tap_friendly_buttons(client, mae_jaem):
     assert "maejaem.hidden" not in page
     # Links open in the same tab, like every other link of the portal.
     assert 'target="_blank"' not in page
+
+
+def test_a_phone_written_around_the_form_does_not_break_the_public_page(client, mae_jaem):
+    Community.objects.filter(pk=mae_jaem.pk).update(
+        buyer_phone="โทรหาผู้ใหญ่บ้าน", publish_buyer_phone=True
+    )
+    response = client.get(reverse("public_community", args=[mae_jaem.pk]))
+    assert response.status_code == 200
+    assert "tel:" not in response.content.decode()

@@ -67,3 +67,15 @@ def test_the_scheduling_form_offers_public_with_a_hint_about_the_venue(paen_tai)
     assert field.initial is False or form["is_public"].value() is False
     with translation.override("th"):
         assert "สถานที่" in str(field.help_text) and "เว็บไซต์สาธารณะ" in str(field.help_text)
+
+
+def test_the_session_page_tells_the_mentor_whether_it_is_public(client, paen_tai):
+    from accounts.models import User
+
+    internal = session(paen_tai, "อบรมภายในบริษัท", days=2)
+    public = session(paen_tai, "ตลาดนัดผลิตภัณฑ์ชุมชน", days=3, is_public=True)
+    client.force_login(User.objects.get(email="staff@civ.example"))
+    internal_page = client.get(reverse("session_detail", args=[internal.pk])).content.decode()
+    public_page = client.get(reverse("session_detail", args=[public.pk])).content.decode()
+    assert "การอบรมภายใน: ไม่แสดงบนเว็บไซต์สาธารณะ" in internal_page
+    assert "เปิดให้บุคคลทั่วไปเข้าร่วม: แสดงพร้อมสถานที่" in public_page
