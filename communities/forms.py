@@ -10,7 +10,7 @@ from civportal.images import clean_photo
 from civportal.pending import KeepUploadsMixin
 from civportal.templatetags.thaidate import ce_year, display_year
 
-from .contacts import WEB_ADDRESS_MESSAGE
+from .contacts import CHANNEL_FIELDS, WEB_ADDRESS_MESSAGE
 from .imports import MAX_ROWS
 from .models import (
     READINESS_CRITERIA,
@@ -178,6 +178,14 @@ class CommunityForm(VersionedFormMixin, OneTimeTokenMixin, GeographyMixin, Porta
         if not self.with_geography:
             return forms.ModelForm.clean(self)
         return super().clean()
+
+    def contact_fields(self):
+        """The buyer contact channels, shown together under their own heading."""
+        return [self[name] for pair in CHANNEL_FIELDS for name in pair]
+
+    def profile_fields(self):
+        contacts = {name for pair in CHANNEL_FIELDS for name in pair}
+        return [field for field in self.visible_fields() if field.name not in contacts]
 
     def service_fields(self) -> dict:
         """What the service takes: the model fields this form shows, photos apart."""

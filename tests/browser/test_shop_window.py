@@ -11,6 +11,7 @@ from django.utils import timezone
 from communities.models import Community
 from mentorship.models import TrainingSession
 from tests.browser.accessibility import assert_accessible
+from tests.browser.helpers import sign_in
 from tests.browser.test_phones import CUT_WORDS, screenshot_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,3 +79,36 @@ def test_a_buyer_on_a_phone_sees_the_shop_window_and_can_call(
     assert width <= 390, f"the page is {width} px wide"
     assert page.evaluate(CUT_WORDS) == []
     assert_accessible(page)
+
+
+def test_a_leader_publishes_a_shop_link_from_the_phone_after_a_clear_refusal(phone_page):
+    page = phone_page
+    mae_jaem = Community.objects.get(subdistrict_id="521304")
+    sign_in(page, "leader.maejaem@civ.example")
+    page.goto(f"/communities/{mae_jaem.pk}/edit/")
+    page.fill("input[name=members_count]", "61")
+    page.fill("input[name=shopee_url]", "https://shopee.example/maejaem")
+    page.check("input[name=publish_shopee_url]")
+    page.click("form .form-actions button[type=submit]")
+    page.wait_for_load_state()
+
+    error = page.locator(".has-error .errorlist")
+    assert "ลิงก์นี้ไม่ใช่ที่อยู่ของ Shopee" in error.inner_text()
+    assert page.input_value("input[name=members_count]") == "61"  # nothing typed is lost
+    assert page.is_checked("input[name=publish_shopee_url]")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert_accessible(page)
+
+    page.fill("input[name=shopee_url]", "https://shopee.co.th/maejaem.coffee")
+    page.click("form .form-actions button[type=submit]")
+    page.wait_for_url(f"**/communities/{mae_jaem.pk}/")
+    mae_jaem.refresh_from_db()
+    assert (mae_jaem.members_count, mae_jaem.shopee_url) == (
+        61,
+        "https://shopee.co.th/maejaem.coffee",
+    )
+
+    page.goto(f"/c/{mae_jaem.pk}/")
+    shop = page.locator(".contact-buttons a.contact-shopee")
+    assert shop.get_attribute("href") == "https://shopee.co.th/maejaem.coffee"
+    assert shop.inner_text().strip() == "ซื้อบน Shopee"
