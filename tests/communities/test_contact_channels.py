@@ -224,3 +224,12 @@ def test_a_phone_written_around_the_form_does_not_break_the_public_page(client, 
     response = client.get(reverse("public_community", args=[mae_jaem.pk]))
     assert response.status_code == 200
     assert "tel:" not in response.content.decode()
+
+
+def test_the_english_shop_window_reads_in_english(client):
+    paen_tai = Community.objects.get(subdistrict_id="520602")  # the demo publishes channels
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("public_community", args=[paen_tai.pk])).content.decode()
+    assert "Contact the community" in page and "Buy on Shopee" in page
+    assert ">Call<" in page and "Add on LINE" in page
+    assert "฿120 / bag (100 g)" in page and "฿35 / bottle" in page
