@@ -117,7 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
             ],
-            "builtins": ["civportal.templatetags.thaidate"],
+            "builtins": ["civportal.templatetags.thaidate", "civportal.templatetags.money"],
         },
     }
 ]

@@ -10,6 +10,7 @@ from civportal.images import clean_photo
 from civportal.pending import KeepUploadsMixin
 from civportal.templatetags.thaidate import ce_year, display_year
 
+from .contacts import CHANNEL_FIELDS, WEB_ADDRESS_MESSAGE
 from .imports import MAX_ROWS
 from .models import (
     READINESS_CRITERIA,
@@ -150,6 +151,12 @@ class CommunityForm(VersionedFormMixin, OneTimeTokenMixin, GeographyMixin, Porta
             "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
             "longitude": forms.NumberInput(attrs={"step": "0.000001"}),
         }
+        # The same words as the model's own check (communities.contacts), for an address
+        # the browser-side URL field already refuses.
+        error_messages = {
+            name: {"invalid": WEB_ADDRESS_MESSAGE}
+            for name in ("shopee_url", "lazada_url", "facebook_url", "line_oa_url", "website_url")
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,6 +178,14 @@ class CommunityForm(VersionedFormMixin, OneTimeTokenMixin, GeographyMixin, Porta
         if not self.with_geography:
             return forms.ModelForm.clean(self)
         return super().clean()
+
+    def contact_fields(self):
+        """The buyer contact channels, shown together under their own heading."""
+        return [self[name] for pair in CHANNEL_FIELDS for name in pair]
+
+    def profile_fields(self):
+        contacts = {name for pair in CHANNEL_FIELDS for name in pair}
+        return [field for field in self.visible_fields() if field.name not in contacts]
 
     def service_fields(self) -> dict:
         """What the service takes: the model fields this form shows, photos apart."""

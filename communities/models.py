@@ -1,6 +1,8 @@
+import contextlib
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from civportal.files import UploadTo
+
+from .contacts import (
+    SHOP_DOMAINS,
+    ShopLinkValidator,
+    normalise_line_id,
+    normalise_thai_phone,
+    public_channels,
+    validate_line_id,
+    validate_thai_phone,
+)
 
 
 class BilingualName(models.Model):
@@ -208,6 +220,66 @@ class Community(BilingualName):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # Contact channels for buyers (communities.contacts): each shown publicly only when
+    # its publish box is ticked.
+    buyer_phone = models.CharField(
+        _("phone for buyers"),
+        max_length=20,
+        blank=True,
+        validators=[validate_thai_phone],
+        help_text=_("A Thai mobile or landline number, e.g. 081 234 5678."),
+    )
+    publish_buyer_phone = models.BooleanField(
+        _("show the phone number on the public page"), default=False
+    )
+    line_id = models.CharField(
+        _("LINE ID"),
+        max_length=21,
+        blank=True,
+        validators=[validate_line_id],
+        help_text=_("As it appears in LINE (an official account's ID starts with @)."),
+    )
+    publish_line_id = models.BooleanField(_("show the LINE ID on the public page"), default=False)
+    shopee_url = models.URLField(
+        _("Shopee shop link"),
+        max_length=500,
+        blank=True,
+        validators=[ShopLinkValidator(*SHOP_DOMAINS["shopee_url"])],
+        help_text=_("e.g. https://shopee.co.th/your-shop"),
+    )
+    publish_shopee_url = models.BooleanField(_("show the Shopee shop"), default=False)
+    lazada_url = models.URLField(
+        _("Lazada shop link"),
+        max_length=500,
+        blank=True,
+        validators=[ShopLinkValidator(*SHOP_DOMAINS["lazada_url"])],
+        help_text=_("e.g. https://www.lazada.co.th/shop/your-shop"),
+    )
+    publish_lazada_url = models.BooleanField(_("show the Lazada shop"), default=False)
+    facebook_url = models.URLField(
+        _("Facebook page link"),
+        max_length=500,
+        blank=True,
+        validators=[ShopLinkValidator(*SHOP_DOMAINS["facebook_url"])],
+        help_text=_("e.g. https://www.facebook.com/your-page"),
+    )
+    publish_facebook_url = models.BooleanField(_("show the Facebook page"), default=False)
+    line_oa_url = models.URLField(
+        _("LINE official account link"),
+        max_length=500,
+        blank=True,
+        validators=[ShopLinkValidator(*SHOP_DOMAINS["line_oa_url"])],
+        help_text=_("e.g. https://lin.ee/AbCdEfG or https://page.line.me/your-account"),
+    )
+    publish_line_oa_url = models.BooleanField(_("show the LINE official account"), default=False)
+    website_url = models.URLField(
+        _("website"),
+        max_length=500,
+        blank=True,
+        validators=[ShopLinkValidator()],
+        help_text=_("The community's own website, e.g. https://www.example.com"),
+    )
+    publish_website_url = models.BooleanField(_("show the website"), default=False)
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.TARGET, editable=False
     )
@@ -237,6 +309,18 @@ class Community(BilingualName):
     def save(self, *args, **kwargs):
         self.province_id = self.subdistrict.district.province_id
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        # Written one way whatever way they were typed; a bad number is already reported
+        # on its field by the validators.
+        with contextlib.suppress(ValidationError):
+            self.buyer_phone = normalise_thai_phone(self.buyer_phone)
+        self.line_id = normalise_line_id(self.line_id)
+
+    def public_channels(self):
+        """The contact channels this community chose to show on its public page."""
+        return public_channels(self)
 
 
 class CommunityPhoto(models.Model):

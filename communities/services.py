@@ -14,6 +14,7 @@ from accounts.models import Role, User
 from civportal.files import removed_on_rollback
 from civportal.versioning import bump, check_version
 
+from .contacts import CHANNEL_FIELDS
 from .models import (
     Community,
     CommunityIndicator,
@@ -52,6 +53,8 @@ EDITABLE_FIELDS = (
     "contact_phone",
     "contact_email",
     "enterprise",
+    # Contact channels for buyers, each with its publish choice (communities.contacts).
+    *(name for pair in CHANNEL_FIELDS for name in pair),
 )
 
 

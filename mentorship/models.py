@@ -176,6 +176,16 @@ class TrainingSession(models.Model):
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    # Off by default: most sessions are a company's internal training, and the venue of a
+    # public one is shown on the public site.
+    is_public = models.BooleanField(
+        _("open to the public"),
+        default=False,
+        help_text=_(
+            "Listed on the public site with its date, title and venue. Leave unticked for "
+            "training only for the community's members."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )

@@ -179,6 +179,7 @@ SESSION_FIELDS = (
     "venue",
     "online_url",
     "capacity",
+    "is_public",
 )
 BOOKING_CONSTRAINTS = {"mentor_not_double_booked", "community_not_double_booked"}
 EXCLUSION_VIOLATION = "23P01"

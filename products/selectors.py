@@ -276,9 +276,12 @@ def get_community_photo(pk) -> CommunityPhoto:
 
 
 def upcoming_public_sessions(community, limit=10) -> QuerySet[TrainingSession]:
-    """Planned or confirmed training for this community that has not started yet."""
+    """Training for this community marked open to the public, planned or confirmed, not
+    started yet. Any other session is internal (a company's own training, with its venue)
+    and never reaches the public site."""
     return TrainingSession.objects.filter(
         communities=community,
+        is_public=True,
         status__in=[TrainingSession.Status.PLANNED, TrainingSession.Status.CONFIRMED],
         starts_at__gt=timezone.now(),
     ).order_by("starts_at")[:limit]

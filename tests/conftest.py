@@ -122,16 +122,24 @@ def celery_worker_process(transactional_db, tmp_path, celery_queue):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def seed_media(tmp_path_factory):
+    """Where the session's demo programme keeps its photos (point MEDIA_ROOT here to read them)."""
+    return tmp_path_factory.mktemp("seed-media")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, seed_media):
     """Seed the real programme once; each non-transactional test rolls its own changes back.
 
     pytest-django runs transactional tests after these, and they build their own data.
+    The demo's photos go to a folder of the run, never to the developer's var/media.
     """
     from io import StringIO
 
     from django.core.management import call_command
+    from django.test import override_settings
 
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=seed_media):
         call_command("seed_demo", stdout=StringIO())
 
 

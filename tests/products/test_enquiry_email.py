@@ -39,3 +39,4 @@ def test_the_member_gets_the_enquiry_by_email(celery_worker_process):
     body = mail_to_member().get_content()
     assert "ขอใบเสนอราคามะนาวผง 20 ถุง" in body and "shop@lamphun.example" in body
     assert "/products/enquiries/" in body
+    assert "ราคาในแคตตาล็อก: ฿120 / ถุง (100 กรัม)" in body  # the Thai way, as on the site

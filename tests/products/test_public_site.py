@@ -97,6 +97,7 @@ def test_community_page_tells_its_story_products_and_upcoming_events(client, lim
     mou = community.mous.first()
     now = timezone.now()
     base = {"mou": mou, "area": mou.areas.first(), "venue": "ศาลาหมู่บ้าน"}
+    # Only sessions marked open to the public are listed (the internal one is not).
     sessions = {
         "อบรมการตลาดออนไลน์": ("planned", now + timedelta(days=3)),
         "อบรมที่ยกเลิกแล้ว": ("cancelled", now + timedelta(days=4)),
@@ -106,6 +107,7 @@ def test_community_page_tells_its_story_products_and_upcoming_events(client, lim
         session = TrainingSession.objects.create(
             title=title,
             status=status,
+            is_public=True,
             starts_at=starts,
             ends_at=starts + timedelta(hours=3),
             created_by=lime_powder.created_by,

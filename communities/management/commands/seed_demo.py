@@ -1,11 +1,13 @@
 import os
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 
 from accounts.models import Role, User
+from civportal.images import clean_photo
 from communities.geography import load_geography
 from communities.models import (
     Activity,
@@ -17,11 +19,14 @@ from communities.models import (
     Stage,
     Subdistrict,
 )
-from communities.services import move_stage, register_community
+from communities.services import move_stage, register_community, update_community
 from mentorship.models import MOU, MentorAssignment, MentoringArea, MOUSignatory
 from mentorship.services import assign_mentor, change_mou_status, create_mou
+from products.forms import processed_photos
 from products.models import Product, SalesChannel
-from products.services import create_product, publish_product, submit_product
+from products.services import create_product, publish_product, submit_product, update_product
+
+from ._demo_photos import illustration
 
 DEFAULT_PASSWORD = "civ-demo-2568"
 
@@ -223,6 +228,45 @@ PRODUCTS = {
             "น้ำมะนาวคั้นบรรจุขวด จากการแปรรูปมะนาวของชุมชน",
         ),
     ],
+}
+
+
+def _search(base: str, words: str) -> str:
+    return base + quote(words)
+
+
+# Contact channels the demo communities publish on their public pages. Demo values, not
+# the communities' own: the phone numbers are made up and the marketplace buttons open a
+# search for the community's product. One channel per community stays unpublished.
+DEMO_CONTACTS = {
+    "maejaem": {
+        "buyer_phone": "054 000 101",
+        "publish_buyer_phone": True,
+        "shopee_url": _search("https://shopee.co.th/search?keyword=", "กาแฟคั่วโอ่ง"),
+        "publish_shopee_url": True,
+        "facebook_url": _search("https://www.facebook.com/search/top?q=", "กาแฟคั่วโอ่ง"),
+        "publish_facebook_url": True,
+        "line_id": "demo.maejaem",
+        "publish_line_id": False,
+    },
+    "jaekhon": {
+        "buyer_phone": "054 000 102",
+        "publish_buyer_phone": True,
+        "lazada_url": _search("https://www.lazada.co.th/catalog/?q=", "ข้าวกล้อง"),
+        "publish_lazada_url": True,
+        "facebook_url": _search("https://www.facebook.com/search/top?q=", "ชุมชนบ้านแจ้คอน"),
+        "publish_facebook_url": False,
+    },
+    "paentai": {
+        "buyer_phone": "054 000 103",
+        "publish_buyer_phone": True,
+        "line_id": "demo.paentai",
+        "publish_line_id": True,
+        "shopee_url": _search("https://shopee.co.th/search?keyword=", "มะนาวผง"),
+        "publish_shopee_url": True,
+        "website_url": "https://www.example.com/",
+        "publish_website_url": False,
+    },
 }
 
 STAGE_ORDER = list(Stage.values)
@@ -458,8 +502,25 @@ class Command(BaseCommand):
                     )
                 ],
             )
-            communities[spec["key"]] = community
+            communities[spec["key"]] = self._shop_window(officer, community, spec["key"])
         return communities
+
+    def _shop_window(self, officer, community, key) -> Community:
+        """A photo and published contact channels, once (a later run leaves edits alone)."""
+        if community.photos.exists() or community.buyer_phone:
+            return community
+        photo = illustration(
+            community.name_th,
+            community.name_en,
+            f"{community.subdistrict.district.name_th} · {community.province.name_th}",
+            "community",
+        )
+        return update_community(
+            officer,
+            community,
+            photos=[clean_photo(photo)],
+            **DEMO_CONTACTS[key],
+        )
 
     def _civ_villages(self, staff, cohort) -> None:
         for code, name_th, name_en, activity, village_number in CIV_VILLAGES:
@@ -544,6 +605,7 @@ class Command(BaseCommand):
             community, maker = communities[key], makers[key]
             for name_th, name_en, category, price, unit, channel_codes, story in products:
                 product = Product.objects.filter(community=community, name_th=name_th).first()
+                card = (name_th, name_en, f"{community.name_th} · ลำปาง", category)
                 if product is None:
                     product = create_product(
                         maker,
@@ -555,6 +617,14 @@ class Command(BaseCommand):
                         story=story,
                         price=Decimal(price),
                         unit=unit,
+                        photos=processed_photos([illustration(*card)]),
+                    )
+                elif not product.images.exists():
+                    # Seeded before demo products had photos: the photo goes to review too.
+                    product = update_product(
+                        maker,
+                        product,
+                        photos=processed_photos([illustration(*card)]),
                     )
                 if product.status == Product.Status.DRAFT:
                     product = submit_product(maker, product)
