@@ -11,8 +11,9 @@ Who sees whose account:
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from .models import Invitation, Role, User
+from .models import COMMUNITY_ROLES, Invitation, Role, User
 
 
 def user_scope(user) -> Q | None:
@@ -53,3 +54,63 @@ def groups_for(user) -> QuerySet[Group]:
     if not user.is_authenticated or not user.is_active:
         return Group.objects.none()
     return Group.objects.filter(user=user)
+
+
+def managed_community_for(user, pk):
+    """The community whose people this user manages; 404 when missing, outside their scope
+    or not theirs to manage (another province's officer, another community's leader)."""
+    from django.http import Http404
+
+    from communities.selectors import get_community_for
+
+    from .permissions import can_manage_members
+
+    community = get_community_for(user, pk)
+    if not can_manage_members(user, community):
+        raise Http404
+    return community
+
+
+def community_people(community) -> QuerySet[User]:
+    return User.objects.filter(community=community, role__in=COMMUNITY_ROLES).order_by(
+        "-is_active", "role", "full_name"
+    )
+
+
+def pending_invitations(community) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        community=community,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("invited_by")
+
+
+def get_invitation_for(user, pk) -> Invitation:
+    """An invitation its sender, or someone managing its community, may see; else 404."""
+    from django.http import Http404
+
+    from .permissions import can_manage_members
+
+    invitation = Invitation.objects.select_related("community", "invited_by").filter(pk=pk).first()
+    if invitation is None or not (
+        invitation.invited_by_id == user.pk
+        or user.is_programme_staff
+        or can_manage_members(user, invitation.community)
+    ):
+        raise Http404
+    return invitation
+
+
+def get_person_for(user, pk) -> User:
+    """A community's member or leader, for those who manage that community; else 404."""
+    from django.http import Http404
+
+    from .permissions import can_manage_members
+
+    person = (
+        User.objects.select_related("community").filter(pk=pk, role__in=COMMUNITY_ROLES).first()
+    )
+    if person is None or not can_manage_members(user, person.community):
+        raise Http404
+    return person

@@ -7,10 +7,12 @@ from django.db import connection
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.models import Role
+from accounts.permissions import can_manage_members
 from communities.models import Stage
 from communities.selectors import communities_for, officer_dashboard, recent_visits_for
 from mentorship.models import TrainingSession
@@ -90,6 +92,9 @@ def community_home(user) -> dict:
         "latest_enquiries": list(enquiries_for(user).select_related("product")[:5]),
         "new_enquiry_count": enquiries_for(user).filter(status="new").count(),
         "upcoming": sessions,
+        "invite_url": reverse("community_people", args=[user.community_id])
+        if can_manage_members(user, user.community)
+        else "",
     }
 
 

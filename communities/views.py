@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from accounts.permissions import can_manage_members
 from civportal.access import require
 from civportal.files import serve_file
 from civportal.forms import TOKEN_FIELD, save_once, save_through_service
@@ -125,6 +126,7 @@ def community_detail(request, pk):
             "can_move_stage": can_move_stage(user, community),
             "can_log_visit": can_log_visit(user, community),
             "can_set_targets": can_set_indicator_targets(user, community),
+            "can_manage_members": can_manage_members(user, community),
         },
     )
 
