@@ -1,5 +1,6 @@
 from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -99,3 +100,11 @@ admin.site.unregister(Group)
 class GroupAdmin(ScopedAdmin, BaseGroupAdmin):
     selector = groups_for
     can_edit = can_change_access
+
+
+# allauth.socialaccount registers its own admins. The LINE channel's keys come from the
+# environment (settings.SOCIALACCOUNT_PROVIDERS), tokens are not stored, and a LINE
+# connection is its owner's to make or remove (allauth's connections page); an account is
+# stopped by deactivating it. So none of them has an admin — no unscoped door.
+for _model in (SocialApp, SocialAccount, SocialToken):
+    admin.site.unregister(_model)
