@@ -57,18 +57,28 @@ def groups_for(user) -> QuerySet[Group]:
 
 
 def managed_community_for(user, pk):
-    """The community whose people this user manages; 404 when missing, outside their scope
-    or not theirs to manage (another province's officer, another community's leader)."""
+    """The community whose people this user manages. Missing or out of their scope: 404;
+    in scope but not theirs to manage (a member, a mentor): 403."""
+    from communities.selectors import get_community_for
+
+    community = get_community_for(user, pk)
+    _require_manager(user, community)
+    return community
+
+
+def _require_manager(user, community) -> None:
+    from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from communities.selectors import get_community_for
+    from communities.selectors import communities_for
 
     from .permissions import can_manage_members
 
-    community = get_community_for(user, pk)
-    if not can_manage_members(user, community):
-        raise Http404
-    return community
+    if can_manage_members(user, community):
+        return
+    if community is not None and communities_for(user).filter(pk=community.pk).exists():
+        raise PermissionDenied
+    raise Http404
 
 
 def community_people(community) -> QuerySet[User]:
@@ -87,30 +97,27 @@ def pending_invitations(community) -> QuerySet[Invitation]:
 
 
 def get_invitation_for(user, pk) -> Invitation:
-    """An invitation its sender, or someone managing its community, may see; else 404."""
+    """An invitation its sender, or someone managing its community, may see; 404 when
+    missing or its community is out of the user's scope, 403 when seen but not managed."""
     from django.http import Http404
 
-    from .permissions import can_manage_members
-
     invitation = Invitation.objects.select_related("community", "invited_by").filter(pk=pk).first()
-    if invitation is None or not (
-        invitation.invited_by_id == user.pk
-        or user.is_programme_staff
-        or can_manage_members(user, invitation.community)
-    ):
+    if invitation is None:
         raise Http404
+    if invitation.invited_by_id != user.pk and not user.is_programme_staff:
+        _require_manager(user, invitation.community)
     return invitation
 
 
 def get_person_for(user, pk) -> User:
-    """A community's member or leader, for those who manage that community; else 404."""
+    """A community's member or leader, for those who manage that community (404/403 as
+    for the community itself)."""
     from django.http import Http404
-
-    from .permissions import can_manage_members
 
     person = (
         User.objects.select_related("community").filter(pk=pk, role__in=COMMUNITY_ROLES).first()
     )
-    if person is None or not can_manage_members(user, person.community):
+    if person is None:
         raise Http404
+    _require_manager(user, person.community)
     return person

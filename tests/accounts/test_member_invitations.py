@@ -222,10 +222,17 @@ def test_members_email_is_optional_but_staff_roles_need_one(leader):
 
 
 @pytest.mark.parametrize(
-    "email",
-    ["officer.saraburi@civ.example", "member.maejaem@civ.example", "mentor@civ.example"],
+    ("email", "status"),
+    [
+        ("officer.saraburi@civ.example", 404),  # another province: cannot see it at all
+        ("member.paentai@civ.example", 404),  # another community
+        ("member.maejaem@civ.example", 403),  # sees the community, does not manage it
+        ("mentor@civ.example", 403),
+    ],
 )
-def test_people_pages_of_a_community_not_yours_answer_404(email, link_invitation, leader):
+def test_people_pages_answer_404_out_of_scope_and_403_in_scope(
+    email, status, link_invitation, leader
+):
     client = signed_in(email)
     member = demo("member.maejaem@civ.example")
     for url in (
@@ -234,7 +241,14 @@ def test_people_pages_of_a_community_not_yours_answer_404(email, link_invitation
         reverse("invitation_revoke", args=[link_invitation.pk]),
         reverse("person_deactivate", args=[member.pk]),
     ):
-        assert client.get(url).status_code == 404, url
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert link_invitation.token not in response.text
+    client.post(reverse("invitation_revoke", args=[link_invitation.pk]), {"confirm": "yes"})
+    client.post(reverse("person_deactivate", args=[member.pk]), {"confirm": "yes"})
+    link_invitation.refresh_from_db()
+    member.refresh_from_db()
+    assert link_invitation.revoked_at is None and member.is_active
 
 
 def test_another_communitys_leader_gets_404(link_invitation):
