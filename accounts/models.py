@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -125,6 +126,16 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.email or self.login_name or ""
+
+    def clean(self):
+        """The database's rules, said on the form (the admin's) instead of an IntegrityError."""
+        super().clean()
+        self.email = self.email or None
+        self.login_name = (self.login_name or "").strip().lower() or None
+        if self.email is None and self.role not in COMMUNITY_ROLES:
+            raise ValidationError(
+                {"email": _("Staff, officers, coordinators and mentors need an e-mail address.")}
+            )
 
     def get_full_name(self):
         return self.full_name

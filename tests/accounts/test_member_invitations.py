@@ -307,3 +307,15 @@ def test_a_leader_cannot_deactivate_a_leader_but_the_officer_can(leader):
     officer.post(reverse("person_deactivate", args=[second.pk]), {"confirm": "yes"})
     second.refresh_from_db()
     assert not second.is_active
+
+
+def test_the_admin_form_rule_matches_the_database(leader):
+    officer = User(full_name="ก", role=Role.OFFICER, email="", login_name="")
+    with pytest.raises(ValidationError) as refused:
+        officer.full_clean(exclude=["password"])
+    assert "email" in refused.value.message_dict
+    member = User(
+        full_name="ข", role=Role.MEMBER, community=leader.community, email="", login_name="Malee.2"
+    )
+    member.full_clean(exclude=["password"])
+    assert (member.email, member.login_name) == (None, "malee.2")
