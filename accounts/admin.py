@@ -1,5 +1,6 @@
 from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -22,13 +23,21 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
     selector = users_for
     can_edit = can_change_access
     ordering = ["email"]
-    list_display = ["email", "full_name", "role", "organisation", "community", "is_active"]
+    list_display = [
+        "email",
+        "login_name",
+        "full_name",
+        "role",
+        "organisation",
+        "community",
+        "is_active",
+    ]
     list_filter = ["role", "is_active", "is_staff"]
-    search_fields = ["email", "full_name"]
+    search_fields = ["email", "login_name", "full_name"]
     filter_horizontal = ["provinces", "groups", "user_permissions"]
     autocomplete_fields = ["organisation", "community"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email", "login_name", "password"]}),
         (_("Person"), {"fields": ["full_name", "phone", "preferred_language"]}),
         (_("Role and scope"), {"fields": ["role", "organisation", "provinces", "community"]}),
         (
@@ -49,11 +58,19 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
 class InvitationAdmin(ScopedAdmin, admin.ModelAdmin):
     selector = invitations_for
     can_edit = can_change_access
-    list_display = ["email", "role", "invited_by", "created_at", "accepted_at"]
+    list_display = [
+        "email",
+        "role",
+        "community",
+        "invited_by",
+        "created_at",
+        "accepted_at",
+        "revoked_at",
+    ]
     list_filter = ["role"]
     search_fields = ["email"]
     # Not the token: it is the invitee's key to an account with this role.
-    readonly_fields = ["invited_by", "accepted_at", "accepted_user"]
+    readonly_fields = ["invited_by", "accepted_at", "accepted_user", "revoked_at", "revoked_by"]
 
     def has_add_permission(self, request):
         # Invitations come from accounts.services.invite_user: it checks scope, queues the e-mail.
@@ -83,3 +100,11 @@ admin.site.unregister(Group)
 class GroupAdmin(ScopedAdmin, BaseGroupAdmin):
     selector = groups_for
     can_edit = can_change_access
+
+
+# allauth.socialaccount registers its own admins. The LINE channel's keys come from the
+# environment (settings.SOCIALACCOUNT_PROVIDERS), tokens are not stored, and a LINE
+# connection is its owner's to make or remove (allauth's connections page); an account is
+# stopped by deactivating it. So none of them has an admin — no unscoped door.
+for _model in (SocialApp, SocialAccount, SocialToken):
+    admin.site.unregister(_model)

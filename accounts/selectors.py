@@ -11,8 +11,9 @@ Who sees whose account:
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from .models import Invitation, Role, User
+from .models import COMMUNITY_ROLES, Invitation, Role, User
 
 
 def user_scope(user) -> Q | None:
@@ -53,3 +54,70 @@ def groups_for(user) -> QuerySet[Group]:
     if not user.is_authenticated or not user.is_active:
         return Group.objects.none()
     return Group.objects.filter(user=user)
+
+
+def managed_community_for(user, pk):
+    """The community whose people this user manages. Missing or out of their scope: 404;
+    in scope but not theirs to manage (a member, a mentor): 403."""
+    from communities.selectors import get_community_for
+
+    community = get_community_for(user, pk)
+    _require_manager(user, community)
+    return community
+
+
+def _require_manager(user, community) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from communities.selectors import communities_for
+
+    from .permissions import can_manage_members
+
+    if can_manage_members(user, community):
+        return
+    if community is not None and communities_for(user).filter(pk=community.pk).exists():
+        raise PermissionDenied
+    raise Http404
+
+
+def community_people(community) -> QuerySet[User]:
+    return User.objects.filter(community=community, role__in=COMMUNITY_ROLES).order_by(
+        "-is_active", "role", "full_name"
+    )
+
+
+def pending_invitations(community) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        community=community,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("invited_by")
+
+
+def get_invitation_for(user, pk) -> Invitation:
+    """An invitation its sender, or someone managing its community, may see; 404 when
+    missing or its community is out of the user's scope, 403 when seen but not managed."""
+    from django.http import Http404
+
+    invitation = Invitation.objects.select_related("community", "invited_by").filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    if invitation.invited_by_id != user.pk and not user.is_programme_staff:
+        _require_manager(user, invitation.community)
+    return invitation
+
+
+def get_person_for(user, pk) -> User:
+    """A community's member or leader, for those who manage that community (404/403 as
+    for the community itself)."""
+    from django.http import Http404
+
+    person = (
+        User.objects.select_related("community").filter(pk=pk, role__in=COMMUNITY_ROLES).first()
+    )
+    if person is None:
+        raise Http404
+    _require_manager(user, person.community)
+    return person

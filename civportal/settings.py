@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.line",
     "simple_history",
     # The project package itself: form submission tokens, the orphan-file sweep.
     "civportal",
@@ -116,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "accounts.context_processors.line_login",
             ],
             "builtins": ["civportal.templatetags.thaidate", "civportal.templatetags.money"],
         },
@@ -255,9 +258,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_ADAPTER = "accounts.adapter.InvitationOnlyAdapter"
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Members and leaders invited by link sign in with a sign-in name (often their phone
+# number) instead of an e-mail address; everyone else with their address.
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "login_name"
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -275,6 +281,33 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CIV Portal] "
+# LINE Login (allauth's LINE provider) for community members and leaders: a LINE Login
+# channel's id and secret from the LINE Developers console. Without them the "sign in with
+# LINE" buttons are hidden and nothing else changes. Nobody signs up through LINE: a LINE
+# account that is neither connected to an account nor accepting an open invitation is
+# refused (accounts.adapter.InvitationSocialAdapter). LINE gives no e-mail address unless
+# LINE approves the channel for it, so none is asked for.
+LINE_LOGIN_CHANNEL_ID = env("LINE_LOGIN_CHANNEL_ID", "")
+LINE_LOGIN_CHANNEL_SECRET = env("LINE_LOGIN_CHANNEL_SECRET", "")
+LINE_LOGIN_ENABLED = bool(LINE_LOGIN_CHANNEL_ID and LINE_LOGIN_CHANNEL_SECRET)
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.InvitationSocialAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "line": {
+        "SCOPE": ["profile", "openid"],
+        "APPS": (
+            [{"client_id": LINE_LOGIN_CHANNEL_ID, "secret": LINE_LOGIN_CHANNEL_SECRET}]
+            if LINE_LOGIN_ENABLED
+            else []
+        ),
+    }
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# How long an invitation (e-mailed or shared as a link/QR code) can be accepted.
+INVITATION_EXPIRY_DAYS = int(env("INVITATION_EXPIRY_DAYS", "7"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CIV Portal <no-reply@civportal.local>")
 
 # Django 6.1 mailers: SMTP from env in production (or whenever EMAIL_HOST is set),

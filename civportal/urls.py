@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("invite/<str:token>/", accept_invitation_view, name="accept_invitation"),
+    path("people/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("communities/", include("communities.urls")),
     path("mous/", include("mentorship.urls")),

@@ -7,13 +7,21 @@ from django.db import connection
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.models import Role
+from accounts.permissions import can_manage_members
 from communities.models import Stage
 from communities.selectors import communities_for, officer_dashboard, recent_visits_for
-from mentorship.selectors import expiring_mous_for, mous_for, sessions_for
+from mentorship.models import TrainingSession
+from mentorship.selectors import (
+    expiring_mous_for,
+    mous_for,
+    sessions_for,
+    upcoming_sessions_for,
+)
 from outbox.selectors import undelivered_for
 from products.selectors import enquiries_for, listings_to_review_for, products_for
 from reports.selectors import delayed_reports_for
@@ -62,10 +70,41 @@ DASHBOARD_TEMPLATES = {
 }
 
 
+def community_home(user) -> dict:
+    """A member's or leader's home on a phone: their community's listings, the latest
+    enquiries and their upcoming sessions, each with what they can do next. A fixed number
+    of queries, however many listings or sessions there are."""
+    sessions = list(upcoming_sessions_for(user)[:10])
+    registrations = dict(
+        user.attendance.filter(session__in=[s.pk for s in sessions]).values_list("session_id", "pk")
+    )
+    now = timezone.now()
+    for session in sessions:
+        session.my_registration = registrations.get(session.pk)
+        session.open_for_registration = (
+            session.status in (TrainingSession.Status.PLANNED, TrainingSession.Status.CONFIRMED)
+            and session.starts_at > now
+        )
+        session.full = bool(session.capacity) and session.registered_count >= session.capacity
+    return {
+        "community": user.community,
+        "listings": list(products_for(user).order_by("status", "name_th")[:50]),
+        "latest_enquiries": list(enquiries_for(user).select_related("product")[:5]),
+        "new_enquiry_count": enquiries_for(user).filter(status="new").count(),
+        "upcoming": sessions,
+        "invite_url": reverse("community_people", args=[user.community_id])
+        if can_manage_members(user, user.community)
+        else "",
+    }
+
+
 @login_required
 def dashboard(request):
     """What this person's scope holds: communities, MOUs, sessions this week, products."""
     user = request.user
+    if user.role in (Role.LEADER, Role.MEMBER) and not user.is_programme_staff:
+        context = {"today": timezone.localdate()} | community_home(user)
+        return render(request, DASHBOARD_TEMPLATES[user.role], context)
     now = timezone.now()
     communities = communities_for(user)
     week_ahead = now + timedelta(days=7)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import Role
+from accounts.permissions import can_manage_members
 from civportal.access import require
 from civportal.files import serve_file
 from civportal.forms import TOKEN_FIELD, save_once, save_through_service
@@ -58,6 +60,9 @@ def map_settings() -> dict:
 
 @login_required
 def community_list(request):
+    if request.user.role in (Role.LEADER, Role.MEMBER) and not request.user.is_programme_staff:
+        # One community is theirs: its page, not a registry with filters and exports.
+        return redirect("community_detail", pk=request.user.community_id)
     filter_form = RegistryFilterForm(request.GET or None, communities=communities_for(request.user))
     communities = registry_for(request.user, **filter_form.filters())
     export = request.GET.get("export")
@@ -121,6 +126,7 @@ def community_detail(request, pk):
             "can_move_stage": can_move_stage(user, community),
             "can_log_visit": can_log_visit(user, community),
             "can_set_targets": can_set_indicator_targets(user, community),
+            "can_manage_members": can_manage_members(user, community),
         },
     )
 

@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -366,8 +367,8 @@ def invite_mentor(request):
             organisation=request.user.organisation,
         ),
         done=lambda invitation: (
-            _("Invitation sent to %(email)s. It is valid for 14 days.")
-            % {"email": invitation.email}
+            _("Invitation sent to %(email)s. It is valid for %(days)s days.")
+            % {"email": invitation.email, "days": settings.INVITATION_EXPIRY_DAYS}
         ),
         next_url=reverse("mou_list"),
         title=_("Invite a mentor"),

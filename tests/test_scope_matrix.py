@@ -179,6 +179,24 @@ MATRIX = [
             "mentor_scg": 404,
         },
     ),
+    # บ้านแม่แจ๋ม's people and invitations: its leader and Lampang's officers manage them
+    (
+        "community_people",
+        "mae_jaem",
+        {
+            "staff": 200,
+            "officer_lampang": 200,
+            "officer_saraburi": 404,
+            "coordinator_scg": 403,
+            "mentor_scg": 403,
+            "mentor_other": 404,
+            "leader_maejaem": 200,
+            "member_maejaem": 403,
+            "member_paentai": 404,
+            None: 302,
+        },
+    ),
+    ("community_people", "saraburi", {"officer_saraburi": 200, "leader_maejaem": 404}),
 ]
 
 CASES = [

@@ -12,8 +12,8 @@ ROLES = [
     ("officer.lampang@civ.example", "แดชบอร์ดเจ้าหน้าที่", "ชุมชนบ้านแป้นใต้"),
     ("coordinator@civ.example", "แดชบอร์ดพี่เลี้ยง", "ชุมชนบ้านแจ้คอน"),
     ("mentor@civ.example", "แดชบอร์ดพี่เลี้ยง", "ชุมชนผลิตกาแฟบ้านแม่แจ๋ม"),
-    ("leader.maejaem@civ.example", "แดชบอร์ดชุมชน", "กาแฟคั่วโอ่ง"),
-    ("member.paentai@civ.example", "แดชบอร์ดชุมชน", "มะนาวผง"),
+    ("leader.maejaem@civ.example", "หน้าหลัก", "กาแฟคั่วโอ่ง"),
+    ("member.paentai@civ.example", "หน้าหลัก", "มะนาวผง"),
 ]
 
 

@@ -82,6 +82,13 @@ CASES = {
         {"email": "new.mentor@scg.example", "full_name": "พี่เลี้ยงคนใหม่"},
         lambda: Invitation.objects.filter(email="new.mentor@scg.example"),
     ),
+    # A link invitation has no address to be unique on: only the form's token stops a twin.
+    "member_invitation": Case(
+        "leader.maejaem@civ.example",
+        lambda: reverse("community_people", args=[mae_jaem().pk]),
+        {"how": "link", "full_name": "สมาชิกคนใหม่", "email": "", "role": "member"},
+        lambda: Invitation.objects.filter(full_name="สมาชิกคนใหม่"),
+    ),
 }
 # The four the fault report found doubled, also sent at the same moment.
 AT_ONCE = ["visit", "enquiry", "product", "report"]
