@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Role
 from civportal.access import get_in_scope_or_404
 from communities.models import Community, CommunityPhoto, Province
-from communities.selectors import communities_for
+from communities.selectors import in_community_scope
 from mentorship.models import TrainingSession
 
 from .models import Enquiry, Product, ProductImage
@@ -31,7 +32,7 @@ def products_for(user) -> QuerySet[Product]:
     if user.is_authenticated and user.is_programme_staff:
         return queryset
     if user.is_authenticated and user.role:
-        return queryset.filter(community__in=communities_for(user).values("pk"))
+        return in_community_scope(queryset, user)
     return queryset.none()
 
 
@@ -158,6 +159,20 @@ def public_communities() -> QuerySet[Community]:
         )
         .order_by("province__name_th", "name_th")
     )
+
+
+def public_community_page(number, per_page: int):
+    """One page of the public communities list, each with ``published_count``.
+
+    The paginator counts and orders plain community rows (its count is served by the
+    cache of the public page); the products are counted for the page's rows only.
+    """
+    ordered = Community.objects.order_by("province__name_th", "name_th", "pk")
+    page = Paginator(ordered.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = public_communities().in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 def get_public_community(pk) -> Community:
