@@ -3,17 +3,41 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
-from civportal.access import get_in_scope_or_404, within_scope
+from accounts.selectors import province_codes
+from civportal.access import RowScope, get_in_scope_or_404, within_scope
 from communities.models import Community
 
-from .models import MOU, Attendance, MentorAssignment, SessionMaterial, TrainingSession
+from .models import (
+    MOU,
+    Attendance,
+    MentorAssignment,
+    MentoringArea,
+    SessionMaterial,
+    TrainingSession,
+)
 from .permissions import can_see_register
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 def mou_scope(user) -> Q | None:
@@ -23,9 +47,9 @@ def mou_scope(user) -> Q | None:
         return None
     match user.role:
         case Role.OFFICER:
-            provinces = user.provinces.all()
-            return Q(government_office__province__in=provinces) | Q(
-                communities__province__in=provinces
+            provinces = province_codes(user)
+            return Q(government_office__province_id__in=provinces) | Q(
+                communities__province_id__in=provinces
             )
         case Role.COORDINATOR:
             return Q(company_id=user.organisation_id)
@@ -86,7 +110,8 @@ def sessions_for(user) -> QuerySet[TrainingSession]:
     elif user.is_authenticated and user.role in (Role.LEADER, Role.MEMBER):
         visible = Q(communities=user.community_id)
     else:
-        visible = Q(mou__in=mous_for(user).values("pk"))
+        # On the session's own column: one subquery of the MOUs, no second one around it.
+        visible = RowScope(mou__in=mous_for(user).values("pk"))
     return within_scope(queryset, visible)
 
 
@@ -100,16 +125,41 @@ def with_register_counts(queryset: QuerySet[TrainingSession]) -> QuerySet[Traini
         Prefetch("communities", queryset=Community.objects.order_by("name_th")),
         Prefetch("mentors", queryset=User.objects.order_by("full_name")),
     ).annotate(
-        registered_count=Count("attendance", filter=Q(attendance__person__isnull=False)),
-        present_count=Count("attendance", filter=Q(attendance__present=True)),
+        # Counted per row (subqueries), not by joining and grouping every session first:
+        # a page of sessions costs the page, however many sessions match.
+        registered_count=_attendance_count(person__isnull=False),
+        present_count=_attendance_count(present=True),
     )
 
 
-def sessions_in_range(user, start: datetime, end: datetime) -> QuerySet[TrainingSession]:
-    """Sessions in this user's scope that overlap [start, end), for the calendar."""
-    return with_register_counts(
-        sessions_for(user).filter(starts_at__lt=end, ends_at__gt=start)
-    ).order_by("starts_at")
+def _attendance_count(**condition):
+    counted = (
+        Attendance.objects.filter(session=OuterRef("pk"), **condition)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def sessions_in_range(
+    user, start: datetime, end: datetime, per_day: int | None = None
+) -> QuerySet[TrainingSession]:
+    """Sessions in this user's scope that overlap [start, end), for the calendar.
+
+    With ``per_day``, only the first ``per_day`` sessions of each (Bangkok) day, each with
+    ``day_total``, the number of that day's sessions: the month grid stays the same size
+    however many sessions a province holds.
+    """
+    sessions = sessions_for(user).filter(starts_at__lt=end, ends_at__gt=start)
+    if per_day is not None:
+        day = TruncDate("starts_at", tzinfo=BANGKOK)
+        sessions = sessions.annotate(
+            day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("pk")]),
+            day_total=Window(Count("pk"), partition_by=[day]),
+        ).filter(day_rank__lte=per_day)
+    return with_register_counts(sessions).order_by("starts_at", "pk")
 
 
 def upcoming_sessions_for(user) -> QuerySet[TrainingSession]:
@@ -142,6 +192,68 @@ def is_delivered(session: TrainingSession) -> bool:
     return session.status == TrainingSession.Status.DONE or (
         session.status != TrainingSession.Status.CANCELLED and session.present_count > 0
     )
+
+
+def delivery_by_area(sessions: QuerySet[TrainingSession]) -> tuple[list, Delivery, int]:
+    """``delivery_by(sessions, area)`` computed by the database in one query, and the
+    number of sessions (delivered or not).
+
+    The same rule as ``is_delivered`` (done, or not cancelled and someone present), for
+    pages that do not load every session (an MOU's).
+    """
+    present = (
+        Attendance.objects.filter(session=OuterRef("pk"), present=True)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    hours = Func(
+        F("ends_at") - F("starts_at"),
+        template="EXTRACT(EPOCH FROM %(expressions)s) / 3600",
+        output_field=DecimalField(),
+    )
+    delivered = Q(status=TrainingSession.Status.DONE) | (
+        ~Q(status=TrainingSession.Status.CANCELLED) & Q(present_n__gt=0)
+    )
+    rows = (
+        sessions.order_by()
+        .annotate(present_n=Coalesce(Subquery(present), 0), length=hours)
+        .values("area", "area__name_th", "area__name_en", "area__position")
+        .annotate(
+            all_sessions=Count("pk"),
+            n=Count("pk", filter=delivered),
+            hours=Sum("length", filter=delivered),
+            attendees=Sum("present_n", filter=delivered),
+            participant_hours=Sum(
+                F("length") * F("present_n"), filter=delivered, output_field=DecimalField()
+            ),
+        )
+        .order_by("area__position", "area")
+    )
+    groups, total, count = [], Delivery(), 0
+    for row in rows:
+        count += row["all_sessions"]
+        if not row["n"]:
+            continue
+        area = MentoringArea(
+            pk=row["area"],
+            name_th=row["area__name_th"],
+            name_en=row["area__name_en"],
+            position=row["area__position"],
+        )
+        delivery = Delivery(
+            sessions=row["n"],
+            hours=Decimal(row["hours"]),
+            attendees=row["attendees"],
+            participant_hours=Decimal(row["participant_hours"]),
+        )
+        groups.append((area, delivery))
+        total.sessions += delivery.sessions
+        total.hours += delivery.hours
+        total.attendees += delivery.attendees
+        total.participant_hours += delivery.participant_hours
+    return groups, total, count
 
 
 def delivery_by(sessions, key) -> tuple[list[tuple[object, Delivery]], Delivery]:
