@@ -198,7 +198,7 @@ def user_loop(port, path, headers, start_at, seconds, results):
     samples = []
     while time.monotonic() < deadline:
         elapsed, status, _queries = request(port, path, headers)
-        samples.append((elapsed, status))
+        samples.append((elapsed, status, time.monotonic()))
     results.put(samples)
 
 
@@ -215,15 +215,18 @@ def run(port, path, headers, users, seconds) -> dict:
     samples = [sample for _ in workers for sample in results.get()]
     for worker in workers:
         worker.join()
-    latencies = sorted(elapsed for elapsed, _status in samples)
+    # Requests still running at the deadline finish (and count) after it: throughput is
+    # over the time until the last one ended.
+    elapsed = max(seconds, max(done for _e, _s, done in samples) - start_at)
+    latencies = sorted(ms for ms, _status, _done in samples)
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
     return {
         "requests": len(samples),
-        "rps": len(samples) / seconds,
+        "rps": len(samples) / elapsed,
         "p50": cuts[49],
         "p95": cuts[94],
         "p99": cuts[98],
-        "errors": sum(1 for _elapsed, status in samples if status != 200),
+        "errors": sum(1 for _ms, status, _done in samples if status != 200),
     }
 
 

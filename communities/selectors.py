@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -133,6 +133,10 @@ def registry_for(user, *, q="", province=None, stage="", cohort=None, activity="
         queryset = queryset.filter(cohort=cohort)
     if activity:
         queryset = queryset.filter(activity=activity)
+    single = user.is_authenticated and not user.is_programme_staff and user.role == Role.OFFICER
+    if province or (single and len(province_codes(user)) == 1):
+        # One province: its name orders nothing, and (province, name_th, id) serves the page.
+        return queryset.order_by("name_th", "pk")
     return queryset.order_by("province__name_th", "name_th", "pk")
 
 
@@ -346,9 +350,12 @@ def community_history(community: Community, limit: int = 200) -> list[HistoryEnt
 def stale_communities(queryset: QuerySet[Community], today: date | None = None):
     """Communities with no visit in the last 90 days (or none ever), longest-waiting first."""
     cutoff = (today or timezone.localdate()) - timedelta(days=STALE_AFTER_DAYS)
+    # "No visit since the cutoff" as an anti-join (served by the (community, -visited_on)
+    # index): only the stale communities are grouped for their last visit.
+    recent = ProgressVisit.objects.filter(community=OuterRef("pk"), visited_on__gte=cutoff)
     return (
-        queryset.annotate(last_visit=Max("visits__visited_on"))
-        .filter(Q(last_visit__lt=cutoff) | Q(last_visit__isnull=True))
+        queryset.filter(~Exists(recent))
+        .annotate(last_visit=Max("visits__visited_on"))
         .order_by("last_visit", "name_th")
     )
 

@@ -5,17 +5,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import (
     Count,
-    DecimalField,
     F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
@@ -194,60 +192,60 @@ def is_delivered(session: TrainingSession) -> bool:
     )
 
 
-def delivery_by_area(sessions: QuerySet[TrainingSession]) -> tuple[list, Delivery, int]:
-    """``delivery_by(sessions, area)`` computed by the database in one query, and the
-    number of sessions (delivered or not).
+DELIVERY_BY_AREA_SQL = """
+WITH per_session AS (
+    SELECT s.area_id,
+           EXTRACT(EPOCH FROM s.ends_at - s.starts_at) / 3600 AS hours,
+           COUNT(a.id) FILTER (WHERE a.present) AS present,
+           s.status = %(done)s
+             OR (s.status <> %(cancelled)s AND COUNT(a.id) FILTER (WHERE a.present) > 0)
+             AS delivered
+      FROM mentorship_trainingsession s
+      LEFT JOIN mentorship_attendance a ON a.session_id = s.id
+     WHERE s.mou_id = %(mou)s
+     GROUP BY s.id
+)
+SELECT area.id, area.name_th, area.name_en, area.position,
+       COUNT(*),
+       COUNT(*) FILTER (WHERE delivered),
+       COALESCE(SUM(hours) FILTER (WHERE delivered), 0),
+       COALESCE(SUM(present) FILTER (WHERE delivered), 0),
+       COALESCE(SUM(hours * present) FILTER (WHERE delivered), 0)
+  FROM per_session
+  JOIN mentorship_mentoringarea area ON area.id = per_session.area_id
+ GROUP BY area.id
+ ORDER BY area.position, area.id
+"""
+
+
+def delivery_by_area(mou: MOU) -> tuple[list, Delivery, int]:
+    """``delivery_by(sessions of the MOU, area)`` summed by the database in one query, and
+    the number of the MOU's sessions (delivered or not).
 
     The same rule as ``is_delivered`` (done, or not cancelled and someone present), for
-    pages that do not load every session (an MOU's).
+    a page that lists a bounded slice of the sessions. Plain SQL: each session's present
+    count is grouped once, then summed per area (the ORM cannot aggregate an aggregate).
     """
-    present = (
-        Attendance.objects.filter(session=OuterRef("pk"), present=True)
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    hours = Func(
-        F("ends_at") - F("starts_at"),
-        template="EXTRACT(EPOCH FROM %(expressions)s) / 3600",
-        output_field=DecimalField(),
-    )
-    delivered = Q(status=TrainingSession.Status.DONE) | (
-        ~Q(status=TrainingSession.Status.CANCELLED) & Q(present_n__gt=0)
-    )
-    rows = (
-        sessions.order_by()
-        .annotate(present_n=Coalesce(Subquery(present), 0), length=hours)
-        .values("area", "area__name_th", "area__name_en", "area__position")
-        .annotate(
-            all_sessions=Count("pk"),
-            n=Count("pk", filter=delivered),
-            hours=Sum("length", filter=delivered),
-            attendees=Sum("present_n", filter=delivered),
-            participant_hours=Sum(
-                F("length") * F("present_n"), filter=delivered, output_field=DecimalField()
-            ),
-        )
-        .order_by("area__position", "area")
-    )
+    parameters = {
+        "mou": mou.pk,
+        "done": TrainingSession.Status.DONE,
+        "cancelled": TrainingSession.Status.CANCELLED,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(DELIVERY_BY_AREA_SQL, parameters)
+        rows = cursor.fetchall()
     groups, total, count = [], Delivery(), 0
-    for row in rows:
-        count += row["all_sessions"]
-        if not row["n"]:
+    for pk, name_th, name_en, position, every, n, hours, present, participant_hours in rows:
+        count += every
+        if not n:
             continue
-        area = MentoringArea(
-            pk=row["area"],
-            name_th=row["area__name_th"],
-            name_en=row["area__name_en"],
-            position=row["area__position"],
-        )
         delivery = Delivery(
-            sessions=row["n"],
-            hours=Decimal(row["hours"]),
-            attendees=row["attendees"],
-            participant_hours=Decimal(row["participant_hours"]),
+            sessions=n,
+            hours=Decimal(hours),
+            attendees=int(present),
+            participant_hours=Decimal(participant_hours),
         )
+        area = MentoringArea(pk=pk, name_th=name_th, name_en=name_en, position=position)
         groups.append((area, delivery))
         total.sessions += delivery.sessions
         total.hours += delivery.hours

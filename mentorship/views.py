@@ -133,7 +133,7 @@ def mou_detail(request, pk):
     mou = get_mou_for(user, pk)
     # Hours delivered count every session (in the database); the table lists at most
     # MOU_LIST_LIMIT of them: all of a small MOU's, of a large one's those from a month ago.
-    by_area, delivered, session_count = delivery_by_area(mou.sessions.all())
+    by_area, delivered, session_count = delivery_by_area(mou)
     listed = with_register_counts(mou.sessions.select_related("area")).order_by("starts_at", "pk")
     if session_count > MOU_LIST_LIMIT:
         listed = listed.filter(ends_at__gte=timezone.now() - timedelta(days=30))
