@@ -422,6 +422,9 @@ class Command(BaseCommand):
                 for session, community in zip(sessions, places, strict=True)
             ],
             batch_size=5000,
+            # A run that grows the scale may land a session on a slot the community already
+            # has: that session is then held without it (the overlap is refused, not raised).
+            ignore_conflicts=True,
         )
         Attendance.objects.bulk_create(
             [
