@@ -10,8 +10,9 @@ browsers and shared caches.
 Invalidation: every save or delete of what these pages show (products and their photos,
 communities and their photos, cohorts, training sessions and their bookings) starts a
 new generation, so the next request renders afresh; keys of older generations expire
-on their own. Bulk writes that send no signals (``seed_scale``, ``QuerySet.update``) are
-seen within ``PUBLIC_CACHE_SECONDS``.
+on their own. The catalogue's province choices (read from every published product) are
+kept the same way, for the filtered and searched pages too. Bulk writes that send no
+signals (``seed_scale``, ``QuerySet.update``) are seen within ``PUBLIC_CACHE_SECONDS``.
 """
 
 import uuid
@@ -61,6 +62,18 @@ def cached_page(view):
         return response
 
     return wrapped
+
+
+def remembered(name: str, compute):
+    """A value every visitor's page shares (e.g. the catalogue's province choices), kept
+    like the pages: for the current generation, at most ``PUBLIC_CACHE_SECONDS``."""
+    generation = cache.get(GENERATION_KEY) or "0"
+    key = f"public-pages:{generation}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds())
+    return value
 
 
 def forget_public_pages(**_kwargs) -> None:

@@ -16,6 +16,7 @@ from communities.selectors import in_community_scope
 from mentorship.models import TrainingSession
 
 from .models import Enquiry, Product, ProductImage
+from .public_cache import remembered
 
 
 def with_cover(queryset: QuerySet[Product]) -> QuerySet[Product]:
@@ -144,11 +145,17 @@ def catalogue(filters: CatalogueFilter) -> QuerySet[Product]:
     return with_cover(search_products(queryset, filters.q))
 
 
-def catalogue_provinces() -> QuerySet[Province]:
-    """Provinces that have something on sale, for the filter."""
-    return Province.objects.filter(
-        communities__products__status=Product.Status.PUBLISHED
-    ).distinct()
+def catalogue_provinces() -> list[Province]:
+    """Provinces that have something on sale, for the filter (the same for everyone: kept
+    in the cache with the public pages, since it reads every published product)."""
+    return remembered(
+        "catalogue-provinces",
+        lambda: list(
+            Province.objects.filter(
+                communities__products__status=Product.Status.PUBLISHED
+            ).distinct()
+        ),
+    )
 
 
 def public_communities() -> QuerySet[Community]:
