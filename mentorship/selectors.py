@@ -117,12 +117,17 @@ def get_session_for(user, pk) -> TrainingSession:
     return get_in_scope_or_404(sessions_for(user), pk=pk)
 
 
-def with_register_counts(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
-    """Sessions with their communities and mentors prefetched and register counts annotated."""
+def with_people(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with their communities and mentors prefetched."""
     return queryset.prefetch_related(
         Prefetch("communities", queryset=Community.objects.order_by("name_th")),
         Prefetch("mentors", queryset=User.objects.order_by("full_name")),
-    ).annotate(
+    )
+
+
+def with_register_counts(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with their communities and mentors prefetched and register counts annotated."""
+    return with_people(queryset).annotate(
         # Counted per row (subqueries), not by joining and grouping every session first:
         # a page of sessions costs the page, however many sessions match.
         registered_count=_attendance_count(person__isnull=False),
@@ -147,17 +152,19 @@ def sessions_in_range(
     """Sessions in this user's scope that overlap [start, end), for the calendar.
 
     With ``per_day``, only the first ``per_day`` sessions of each (Bangkok) day, each with
-    ``day_total``, the number of that day's sessions: the month grid stays the same size
-    however many sessions a province holds.
+    ``day_total``, the number of that day's sessions, and without register counts (the
+    month grid shows none): the grid stays the same size however many sessions a province
+    holds, and only the day counts read the whole month.
     """
     sessions = sessions_for(user).filter(starts_at__lt=end, ends_at__gt=start)
-    if per_day is not None:
-        day = TruncDate("starts_at", tzinfo=BANGKOK)
-        sessions = sessions.annotate(
-            day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("pk")]),
-            day_total=Window(Count("pk"), partition_by=[day]),
-        ).filter(day_rank__lte=per_day)
-    return with_register_counts(sessions).order_by("starts_at", "pk")
+    if per_day is None:
+        return with_register_counts(sessions).order_by("starts_at", "pk")
+    day = TruncDate("starts_at", tzinfo=BANGKOK)
+    ranked = sessions.annotate(
+        day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("pk")]),
+        day_total=Window(Count("pk"), partition_by=[day]),
+    ).filter(day_rank__lte=per_day)
+    return with_people(ranked).order_by("starts_at", "pk")
 
 
 def upcoming_sessions_for(user) -> QuerySet[TrainingSession]:
