@@ -11,6 +11,8 @@ Who sees whose account:
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 
 from .models import COMMUNITY_ROLES, Invitation, Role, User
@@ -121,3 +123,25 @@ def get_person_for(user, pk) -> User:
         raise Http404
     _require_manager(user, person.community)
     return person
+# --- Scopes resolved first ---------------------------------------------------------------
+PROVINCE_CODES = "_scope_province_codes"
+
+
+def province_codes(user) -> list[str]:
+    """The codes of an officer's provinces, read once per user object (a request's user).
+
+    Scopes filter by this plain list (``province_id IN ('52')``) rather than by a subquery
+    on the user's provinces: the planner then knows how many rows a province holds.
+    """
+    codes = user.__dict__.get(PROVINCE_CODES)
+    if codes is None:
+        codes = sorted(user.provinces.values_list("pk", flat=True))
+        user.__dict__[PROVINCE_CODES] = codes
+    return codes
+
+
+@receiver(m2m_changed, sender=User.provinces.through, dispatch_uid="forget_province_codes")
+def forget_province_codes(sender, instance, **kwargs):
+    """A change of the provinces drops what this user object had read of them."""
+    if isinstance(instance, User):
+        instance.__dict__.pop(PROVINCE_CODES, None)

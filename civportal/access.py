@@ -1,6 +1,7 @@
 """Shared pieces of the per-app scope rules."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 
@@ -18,13 +19,24 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+class RowScope(Q):
+    """A scope on the row's own columns only (no join that could repeat a row).
+
+    ``within_scope`` applies it as a plain filter, which the planner can estimate (a
+    ``province_id IN ('52')`` list rather than nested ``IN (SELECT ...)`` subqueries).
+    Build it from resolved values; do not combine it with other ``Q`` objects.
+    """
+
+
 def within_scope(queryset, scope):
     """Filter by a scope ``Q`` (``None`` means everything), each row once.
 
     Scopes join through MOUs and assignments, so a plain filter could repeat a row;
     filtering on a primary-key subquery keeps each row once and leaves the caller's
-    select_related and ordering intact.
+    select_related and ordering intact. A ``RowScope`` cannot repeat rows: plain filter.
     """
     if scope is None:
         return queryset
+    if isinstance(scope, RowScope):
+        return queryset.filter(scope)
     return queryset.filter(pk__in=queryset.model.objects.filter(scope).values("pk"))

@@ -304,7 +304,13 @@ class Community(BilingualName):
                 | Q(latitude__isnull=False, longitude__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["province", "stage"])]
+        indexes = [
+            models.Index(fields=["province", "stage"]),
+            # A province's registry page in name order.
+            models.Index(fields=["province", "name_th", "id"], name="community_province_name"),
+            # Nationwide lists (staff) in name order.
+            models.Index(fields=["name_th", "id"], name="community_name"),
+        ]
 
     def save(self, *args, **kwargs):
         self.province_id = self.subdistrict.district.province_id
@@ -442,7 +448,11 @@ class ProgressVisit(models.Model):
         verbose_name = _("progress visit")
         verbose_name_plural = _("progress visits")
         ordering = ["-visited_on", "-id"]
-        indexes = [models.Index(fields=["community", "-visited_on"])]
+        indexes = [
+            models.Index(fields=["community", "-visited_on"]),
+            # The latest visits of a dashboard.
+            models.Index(fields=["-visited_on", "-id"], name="visit_latest"),
+        ]
 
     def __str__(self):
         return f"{self.community} · {self.visited_on}"

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from civportal.access import get_in_scope_or_404, within_scope
+from accounts.selectors import province_codes
+from civportal.access import RowScope, get_in_scope_or_404, within_scope
 from civportal.templatetags.thaidate import format_date
 from mentorship.models import MOU
 
@@ -42,7 +43,7 @@ def community_scope(user) -> Q | None:
         return None
     match user.role:
         case Role.OFFICER:
-            return Q(province__in=user.provinces.all())
+            return RowScope(province_id__in=province_codes(user))
         # Company people reach a community only while an MOU covering it is in force:
         # expired and terminated MOUs no longer open it (their past sessions stay
         # readable through mentorship.selectors.sessions_for). Both conditions sit in one
@@ -52,7 +53,7 @@ def community_scope(user) -> Q | None:
         case Role.MENTOR:
             return Q(assignments__mentor=user, assignments__mou__status=MOU.Status.ACTIVE)
         case Role.LEADER | Role.MEMBER:
-            return Q(pk=user.community_id)
+            return RowScope(pk=user.community_id)
     return Q(pk__in=[])
 
 
@@ -61,15 +62,32 @@ def communities_for(user) -> QuerySet[Community]:
     return within_scope(queryset, community_scope(user))
 
 
+def in_community_scope(queryset: QuerySet, user, field: str = "community") -> QuerySet:
+    """Rows of ``queryset`` whose ``field`` is a community this user may see.
+
+    Officers' and community people's scopes become plain filters on the rows' own
+    foreign key (``community__province_id IN ('52')``, ``community_id = 7``); the other
+    scopes keep a subquery of the communities.
+    """
+    scope = community_scope(user)
+    if scope is None:
+        return queryset
+    if isinstance(scope, RowScope):
+        if user.role == Role.OFFICER:
+            return queryset.filter(**{f"{field}__province_id__in": province_codes(user)})
+        return queryset.filter(**{f"{field}_id": user.community_id})
+    return queryset.filter(**{f"{field}__in": communities_for(user).values("pk")})
+
+
 def get_community_for(user, pk) -> Community:
     return get_in_scope_or_404(communities_for(user).select_related("cohort"), pk=pk)
 
 
 def visits_for(user) -> QuerySet[ProgressVisit]:
     """Progress visits to the communities this user may see."""
-    return ProgressVisit.objects.filter(
-        community__in=communities_for(user).values("pk")
-    ).select_related("community", "officer")
+    return in_community_scope(ProgressVisit.objects.all(), user).select_related(
+        "community", "officer"
+    )
 
 
 def recent_visits_for(user, limit=10) -> QuerySet[ProgressVisit]:
@@ -78,9 +96,9 @@ def recent_visits_for(user, limit=10) -> QuerySet[ProgressVisit]:
 
 def stage_changes_for(user) -> QuerySet[StageChange]:
     """Stage moves of the communities this user may see."""
-    return StageChange.objects.filter(
-        community__in=communities_for(user).values("pk")
-    ).select_related("community", "changed_by")
+    return in_community_scope(StageChange.objects.all(), user).select_related(
+        "community", "changed_by"
+    )
 
 
 # --- Registry ------------------------------------------------------------------
@@ -115,6 +133,10 @@ def registry_for(user, *, q="", province=None, stage="", cohort=None, activity="
         queryset = queryset.filter(cohort=cohort)
     if activity:
         queryset = queryset.filter(activity=activity)
+    single = user.is_authenticated and not user.is_programme_staff and user.role == Role.OFFICER
+    if province or (single and len(province_codes(user)) == 1):
+        # One province: its name orders nothing, and (province, name_th, id) serves the page.
+        return queryset.order_by("name_th", "pk")
     return queryset.order_by("province__name_th", "name_th", "pk")
 
 
@@ -123,7 +145,7 @@ def provinces_for(user) -> QuerySet[Province]:
     if user.is_authenticated and user.is_programme_staff:
         return Province.objects.all()
     if user.is_authenticated and user.role == Role.OFFICER:
-        return user.provinces.all()
+        return Province.objects.filter(pk__in=province_codes(user))
     return Province.objects.none()
 
 
@@ -328,9 +350,12 @@ def community_history(community: Community, limit: int = 200) -> list[HistoryEnt
 def stale_communities(queryset: QuerySet[Community], today: date | None = None):
     """Communities with no visit in the last 90 days (or none ever), longest-waiting first."""
     cutoff = (today or timezone.localdate()) - timedelta(days=STALE_AFTER_DAYS)
+    # "No visit since the cutoff" as an anti-join (served by the (community, -visited_on)
+    # index): only the stale communities are grouped for their last visit.
+    recent = ProgressVisit.objects.filter(community=OuterRef("pk"), visited_on__gte=cutoff)
     return (
-        queryset.annotate(last_visit=Max("visits__visited_on"))
-        .filter(Q(last_visit__lt=cutoff) | Q(last_visit__isnull=True))
+        queryset.filter(~Exists(recent))
+        .annotate(last_visit=Max("visits__visited_on"))
         .order_by("last_visit", "name_th")
     )
 

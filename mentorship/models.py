@@ -217,7 +217,11 @@ class TrainingSession(models.Model):
                 name="session_has_venue_or_link", condition=~Q(venue="", online_url="")
             ),
         ]
-        indexes = [models.Index(fields=["starts_at"])]
+        indexes = [
+            models.Index(fields=["starts_at"]),
+            # An MOU's sessions in date order (its page lists a bounded slice of them).
+            models.Index(fields=["mou", "starts_at"], name="session_mou_starts"),
+        ]
 
     def __str__(self):
         return self.title

@@ -3,17 +3,39 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
-from civportal.access import get_in_scope_or_404, within_scope
+from accounts.selectors import province_codes
+from civportal.access import RowScope, get_in_scope_or_404, within_scope
 from communities.models import Community
 
-from .models import MOU, Attendance, MentorAssignment, SessionMaterial, TrainingSession
+from .models import (
+    MOU,
+    Attendance,
+    MentorAssignment,
+    MentoringArea,
+    SessionMaterial,
+    TrainingSession,
+)
 from .permissions import can_see_register
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 def mou_scope(user) -> Q | None:
@@ -23,9 +45,9 @@ def mou_scope(user) -> Q | None:
         return None
     match user.role:
         case Role.OFFICER:
-            provinces = user.provinces.all()
-            return Q(government_office__province__in=provinces) | Q(
-                communities__province__in=provinces
+            provinces = province_codes(user)
+            return Q(government_office__province_id__in=provinces) | Q(
+                communities__province_id__in=provinces
             )
         case Role.COORDINATOR:
             return Q(company_id=user.organisation_id)
@@ -86,7 +108,8 @@ def sessions_for(user) -> QuerySet[TrainingSession]:
     elif user.is_authenticated and user.role in (Role.LEADER, Role.MEMBER):
         visible = Q(communities=user.community_id)
     else:
-        visible = Q(mou__in=mous_for(user).values("pk"))
+        # On the session's own column: one subquery of the MOUs, no second one around it.
+        visible = RowScope(mou__in=mous_for(user).values("pk"))
     return within_scope(queryset, visible)
 
 
@@ -94,22 +117,54 @@ def get_session_for(user, pk) -> TrainingSession:
     return get_in_scope_or_404(sessions_for(user), pk=pk)
 
 
-def with_register_counts(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
-    """Sessions with their communities and mentors prefetched and register counts annotated."""
+def with_people(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with their communities and mentors prefetched."""
     return queryset.prefetch_related(
         Prefetch("communities", queryset=Community.objects.order_by("name_th")),
         Prefetch("mentors", queryset=User.objects.order_by("full_name")),
-    ).annotate(
-        registered_count=Count("attendance", filter=Q(attendance__person__isnull=False)),
-        present_count=Count("attendance", filter=Q(attendance__present=True)),
     )
 
 
-def sessions_in_range(user, start: datetime, end: datetime) -> QuerySet[TrainingSession]:
-    """Sessions in this user's scope that overlap [start, end), for the calendar."""
-    return with_register_counts(
-        sessions_for(user).filter(starts_at__lt=end, ends_at__gt=start)
-    ).order_by("starts_at")
+def with_register_counts(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with their communities and mentors prefetched and register counts annotated."""
+    return with_people(queryset).annotate(
+        # Counted per row (subqueries), not by joining and grouping every session first:
+        # a page of sessions costs the page, however many sessions match.
+        registered_count=_attendance_count(person__isnull=False),
+        present_count=_attendance_count(present=True),
+    )
+
+
+def _attendance_count(**condition):
+    counted = (
+        Attendance.objects.filter(session=OuterRef("pk"), **condition)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def sessions_in_range(
+    user, start: datetime, end: datetime, per_day: int | None = None
+) -> QuerySet[TrainingSession]:
+    """Sessions in this user's scope that overlap [start, end), for the calendar.
+
+    With ``per_day``, only the first ``per_day`` sessions of each (Bangkok) day, each with
+    ``day_total``, the number of that day's sessions, and without register counts (the
+    month grid shows none): the grid stays the same size however many sessions a province
+    holds, and only the day counts read the whole month.
+    """
+    sessions = sessions_for(user).filter(starts_at__lt=end, ends_at__gt=start)
+    if per_day is None:
+        return with_register_counts(sessions).order_by("starts_at", "pk")
+    day = TruncDate("starts_at", tzinfo=BANGKOK)
+    ranked = sessions.annotate(
+        day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("pk")]),
+        day_total=Window(Count("pk"), partition_by=[day]),
+    ).filter(day_rank__lte=per_day)
+    return with_people(ranked).order_by("starts_at", "pk")
 
 
 def upcoming_sessions_for(user) -> QuerySet[TrainingSession]:
@@ -142,6 +197,68 @@ def is_delivered(session: TrainingSession) -> bool:
     return session.status == TrainingSession.Status.DONE or (
         session.status != TrainingSession.Status.CANCELLED and session.present_count > 0
     )
+
+
+DELIVERY_BY_AREA_SQL = """
+WITH per_session AS (
+    SELECT s.area_id,
+           EXTRACT(EPOCH FROM s.ends_at - s.starts_at) / 3600 AS hours,
+           COUNT(a.id) FILTER (WHERE a.present) AS present,
+           s.status = %(done)s
+             OR (s.status <> %(cancelled)s AND COUNT(a.id) FILTER (WHERE a.present) > 0)
+             AS delivered
+      FROM mentorship_trainingsession s
+      LEFT JOIN mentorship_attendance a ON a.session_id = s.id
+     WHERE s.mou_id = %(mou)s
+     GROUP BY s.id
+)
+SELECT area.id, area.name_th, area.name_en, area.position,
+       COUNT(*),
+       COUNT(*) FILTER (WHERE delivered),
+       COALESCE(SUM(hours) FILTER (WHERE delivered), 0),
+       COALESCE(SUM(present) FILTER (WHERE delivered), 0),
+       COALESCE(SUM(hours * present) FILTER (WHERE delivered), 0)
+  FROM per_session
+  JOIN mentorship_mentoringarea area ON area.id = per_session.area_id
+ GROUP BY area.id
+ ORDER BY area.position, area.id
+"""
+
+
+def delivery_by_area(mou: MOU) -> tuple[list, Delivery, int]:
+    """``delivery_by(sessions of the MOU, area)`` summed by the database in one query, and
+    the number of the MOU's sessions (delivered or not).
+
+    The same rule as ``is_delivered`` (done, or not cancelled and someone present), for
+    a page that lists a bounded slice of the sessions. Plain SQL: each session's present
+    count is grouped once, then summed per area (the ORM cannot aggregate an aggregate).
+    """
+    parameters = {
+        "mou": mou.pk,
+        "done": TrainingSession.Status.DONE,
+        "cancelled": TrainingSession.Status.CANCELLED,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(DELIVERY_BY_AREA_SQL, parameters)
+        rows = cursor.fetchall()
+    groups, total, count = [], Delivery(), 0
+    for pk, name_th, name_en, position, every, n, hours, present, participant_hours in rows:
+        count += every
+        if not n:
+            continue
+        delivery = Delivery(
+            sessions=n,
+            hours=Decimal(hours),
+            attendees=int(present),
+            participant_hours=Decimal(participant_hours),
+        )
+        area = MentoringArea(pk=pk, name_th=name_th, name_en=name_en, position=position)
+        groups.append((area, delivery))
+        total.sessions += delivery.sessions
+        total.hours += delivery.hours
+        total.attendees += delivery.attendees
+        total.participant_hours += delivery.participant_hours
+    return groups, total, count
 
 
 def delivery_by(sessions, key) -> tuple[list[tuple[object, Delivery]], Delivery]:

@@ -57,6 +57,7 @@ from .permissions import (
 from .selectors import (
     attendance_register,
     delivery_by,
+    delivery_by_area,
     get_material_for,
     get_mou_for,
     get_registration_for,
@@ -122,14 +123,28 @@ def _status_moves(user, mou: MOU) -> list[tuple[str, str]]:
     return sorted(moves)
 
 
+# An MOU page lists at most this many covered communities and sessions.
+MOU_LIST_LIMIT = 100
+
+
 @login_required
 def mou_detail(request, pk):
     """The MOU with its communities, mentors, sessions and hours delivered per area."""
     user = request.user
     mou = get_mou_for(user, pk)
-    sessions = list(with_register_counts(mou.sessions.select_related("area")).order_by("starts_at"))
-    by_area, delivered = delivery_by(sessions, key=lambda session: session.area)
-    communities = list(mou.communities.select_related("province"))
+    # Hours delivered count every session (in the database); the table lists at most
+    # MOU_LIST_LIMIT of them: all of a small MOU's, of a large one's those from a month ago.
+    by_area, delivered, session_count = delivery_by_area(mou)
+    listed = with_register_counts(mou.sessions.select_related("area")).order_by("starts_at", "pk")
+    if session_count > MOU_LIST_LIMIT:
+        listed = listed.filter(ends_at__gte=timezone.now() - timedelta(days=30))
+    sessions = list(listed[:MOU_LIST_LIMIT])
+    communities = list(
+        mou.communities.select_related("province").order_by("name_th", "pk")[:MOU_LIST_LIMIT]
+    )
+    community_count = (
+        len(communities) if len(communities) < MOU_LIST_LIMIT else mou.communities.count()
+    )
     return render(
         request,
         "mentorship/mou_detail.html",
@@ -137,6 +152,8 @@ def mou_detail(request, pk):
             "mou": mou,
             "areas": mou.areas.all(),
             "communities": communities,
+            "community_count": community_count,
+            "session_count": session_count,
             # Each reader's link leads to a page they may see: the registry page in their
             # scope, otherwise the community's public page (never a 404).
             "communities_in_scope": set(
@@ -678,13 +695,26 @@ def _by_day(sessions) -> dict[date, list]:
     return {day: list(items) for day, items in groupby(sessions, key=local_day)}
 
 
+# The month grid shows this many sessions a day, then "+N more" (a link to that week).
+MONTH_DAY_LIMIT = 4
+
+
+def _capped(day_sessions: list) -> tuple[list, int]:
+    """(the day's sessions shown, how many more the day holds)."""
+    total = day_sessions[0].day_total if day_sessions else 0
+    return day_sessions, total - len(day_sessions)
+
+
 @login_required
 def calendar_month(request):
     today = timezone.localdate()
     first = _parse_date(request.GET.get("month", "") + "-01", today).replace(day=1)
     weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     sessions = sessions_in_range(
-        request.user, _local_midnight(weeks[0][0]), _local_midnight(weeks[-1][-1] + timedelta(1))
+        request.user,
+        _local_midnight(weeks[0][0]),
+        _local_midnight(weeks[-1][-1] + timedelta(1)),
+        per_day=MONTH_DAY_LIMIT,
     )
     days = _by_day(sessions)
     previous = (first - timedelta(days=1)).replace(day=1)
@@ -695,7 +725,7 @@ def calendar_month(request):
         {
             "title": f"{_month_name(first.month)} {display_year(first.year)}",
             "weekday_names": [WEEKDAYS_ABBR[n] for n in range(7)],
-            "weeks": [[(day, days.get(day, [])) for day in week] for week in weeks],
+            "weeks": [[(day, *_capped(days.get(day, []))) for day in week] for week in weeks],
             "month": first.month,
             "today": today,
             "previous": previous.strftime("%Y-%m"),

@@ -131,6 +131,8 @@ class Product(BilingualName):
         ]
         indexes = [
             models.Index(fields=["status", "community"]),
+            # The catalogue (published, by name) and dashboards' listings by status and name.
+            models.Index(fields=["status", "name_th", "id"], name="product_status_name"),
             # Public search: ILIKE '%word%' and word similarity on Thai and English text
             # (see bench/products_search.py for why trigrams rather than a word segmenter).
             GinIndex(OpClass("name_th", name="gin_trgm_ops"), name="product_name_th_trgm"),

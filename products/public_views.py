@@ -25,6 +25,7 @@ from communities.views import map_settings
 
 from . import services
 from .forms import CatalogueForm, EnquiryForm
+from .public_cache import cached_page
 from .selectors import (
     catalogue,
     catalogue_provinces,
@@ -33,7 +34,7 @@ from .selectors import (
     get_public_community,
     get_published_photo,
     get_published_product,
-    public_communities,
+    public_community_page,
     public_photos,
     published_products,
     upcoming_public_sessions,
@@ -41,14 +42,18 @@ from .selectors import (
 )
 
 PAGE_SIZE = 24
+# The public communities list (and its map) shows this many communities a page.
+COMMUNITY_PAGE_SIZE = 48
 
 
 def public_page(view):
     """Mark a read-only public page as cacheable by browsers and shared caches."""
 
+    rendered = cached_page(view)
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        response = rendered(request, *args, **kwargs)
         if request.user.is_authenticated:
             patch_cache_control(response, private=True, max_age=0)
         else:
@@ -104,7 +109,8 @@ def home(request):
 
 @public_page
 def community_list(request):
-    communities = list(public_communities())
+    page = public_community_page(request.GET.get("page"), COMMUNITY_PAGE_SIZE)
+    communities = page.object_list
     points = [
         {
             "name": community.name,
@@ -121,6 +127,7 @@ def community_list(request):
         "public/communities.html",
         {
             "communities": communities,
+            "page": page,
             "points": points,
             "map": map_settings(),
         },

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -14,7 +15,7 @@ from accounts.models import Role
 from civportal.access import get_in_scope_or_404
 from civportal.versioning import _shown as shown
 from communities.models import Community, CommunityPhoto, Province
-from communities.selectors import communities_for
+from communities.selectors import in_community_scope
 from mentorship.models import TrainingSession
 
 from .models import (
@@ -25,6 +26,7 @@ from .models import (
     ProductImage,
     ProductRevision,
 )
+from .public_cache import remembered
 
 
 def with_cover(queryset: QuerySet[Product]) -> QuerySet[Product]:
@@ -120,7 +122,7 @@ def products_for(user) -> QuerySet[Product]:
     if user.is_authenticated and user.is_programme_staff:
         return queryset
     if user.is_authenticated and user.role:
-        return queryset.filter(community__in=communities_for(user).values("pk"))
+        return in_community_scope(queryset, user)
     return queryset.none()
 
 
@@ -249,11 +251,17 @@ def catalogue(filters: CatalogueFilter) -> QuerySet[Product]:
     return with_cover(search_products(queryset, filters.q))
 
 
-def catalogue_provinces() -> QuerySet[Province]:
-    """Provinces that have something on sale, for the filter."""
-    return Province.objects.filter(
-        communities__products__status=Product.Status.PUBLISHED
-    ).distinct()
+def catalogue_provinces() -> list[Province]:
+    """Provinces that have something on sale, for the filter (the same for everyone: kept
+    in the cache with the public pages, since it reads every published product)."""
+    return remembered(
+        "catalogue-provinces",
+        lambda: list(
+            Province.objects.filter(
+                communities__products__status=Product.Status.PUBLISHED
+            ).distinct()
+        ),
+    )
 
 
 def public_communities() -> QuerySet[Community]:
@@ -264,6 +272,20 @@ def public_communities() -> QuerySet[Community]:
         )
         .order_by("province__name_th", "name_th")
     )
+
+
+def public_community_page(number, per_page: int):
+    """One page of the public communities list, each with ``published_count``.
+
+    The paginator counts and orders plain community rows (its count is served by the
+    cache of the public page); the products are counted for the page's rows only.
+    """
+    ordered = Community.objects.order_by("province__name_th", "name_th", "pk")
+    page = Paginator(ordered.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = public_communities().in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 def get_public_community(pk) -> Community:

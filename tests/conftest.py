@@ -170,6 +170,14 @@ def forget_rate_limits():
 
 
 @pytest.fixture(autouse=True)
+def fresh_public_pages():
+    """Public pages kept rendered by an earlier test (rows since rolled back) are not used."""
+    from products.public_cache import forget_public_pages
+
+    forget_public_pages()
+
+
+@pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """Every test signs in from 127.0.0.1; counters left by earlier tests must not refuse it."""
     forget_rate_limits()

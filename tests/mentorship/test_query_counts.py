@@ -37,9 +37,11 @@ PAGES = [
     ("calendar_month", "mentor@civ.example", "month", 6),
     ("calendar_week", "coordinator@civ.example", "date", 6),
     ("training_upcoming", "member.maejaem@civ.example", "", 7),
-    # 17: one reads the signed PDF's earlier versions from the MOU's history, one which
-    # covered communities the reader may open in the registry (else the public page).
-    ("mou_detail", "officer.lampang@civ.example", "", 17),
+    # 19: one reads the signed PDF's earlier versions from the MOU's history, one which
+    # covered communities the reader may open in the registry (else the public page), one
+    # the officer's provinces (scopes filter by that list), one the hours delivered per
+    # area (summed by the database, since the page lists a bounded slice of the sessions).
+    ("mou_detail", "officer.lampang@civ.example", "", 19),
 ]
 
 

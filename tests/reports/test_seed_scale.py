@@ -53,3 +53,22 @@ def test_seed_scale_reset_replaces_the_synthetic_rows_and_leaves_the_real_ones()
     assert synthetic().count() == 20
     assert not first_ids & set(synthetic().values_list("pk", flat=True))
     assert Community.objects.exclude(name_th__startswith="[SCALE]").count() == real
+
+
+def test_seed_scale_spreads_communities_and_adds_sessions_with_attendance_once():
+    from mentorship.models import Attendance, SessionCommunity, TrainingSession
+
+    args = ("--spread", "9", "--spread-provinces", "3", "--sessions", "40", "--attendance", "2")
+    seed(*args)
+    everywhere = Community.objects.filter(name_th__startswith="[SCALE]")
+    sessions = TrainingSession.objects.filter(mou__title_th__startswith="[SCALE]")
+    counts = (everywhere.count(), sessions.count(), Attendance.objects.count())
+    seed(*args)
+
+    assert counts == (29, 40, 80)
+    assert (everywhere.count(), sessions.count(), Attendance.objects.count()) == counts
+    assert everywhere.values("province").distinct().count() == 4
+    # Each session books one synthetic community; none of them is double-booked.
+    assert SessionCommunity.objects.filter(session__in=sessions).count() == 40
+    names = list(Product.objects.filter(community__in=everywhere).values_list("name_en", flat=True))
+    assert names and not any(name.startswith("[SCALE]") for name in names)

@@ -1,0 +1,104 @@
+"""The heaviest pages read about as many database pages at 2,000 communities as at 100.
+
+Each page is requested as its reader would; every SELECT it ran is then explained with
+``EXPLAIN (ANALYZE, BUFFERS)`` after an explicit ``ANALYZE``, and the shared buffers
+those plans touched are summed. Buffers, not wall time: the check does not depend on how
+busy the machine is. The query counts are asserted elsewhere (test_query_counts).
+"""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from mentorship.models import MOU
+from products.public_cache import forget_public_pages
+
+pytestmark = pytest.mark.django_db
+
+PROVINCE = "80"
+OFFICER = "officer.nakhon@civ.example"
+# 20 times the communities (and visits, values, products, sessions): at most this many
+# times the buffers.
+FACTOR = 3
+# An MOU page lists a bounded slice of its sessions but sums the hours delivered over all
+# of them (one grouped query): it grows with the MOU, more slowly than the MOU.
+FACTORS = {"MOU page": 5}
+# Not checked yet: the month calendar shows at most four sessions a day, but counts each
+# day's sessions (for "+N more") and their registers over the whole month in scope; the
+# public catalogue's page is flat, but its count and its province filter's choices read
+# every published product (served from the public-page cache when there is no query).
+
+
+def grow_to(communities: int) -> None:
+    call_command(
+        "seed_scale",
+        province=PROVINCE,
+        communities=communities,
+        visits=2,
+        products=2,
+        sessions=2 * communities,
+        attendance=2,
+        stdout=StringIO(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    forget_public_pages()
+
+
+def buffers(client, path: str) -> int:
+    """Shared buffers (hit + read) of every SELECT the page ran."""
+    forget_public_pages()  # the page's own queries, not the cache's copy
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    total = 0
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            if not query["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + query["sql"])
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            top = plan[0]["Plan"]
+            total += top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+    return total
+
+
+def pages() -> dict[str, tuple[str | None, str]]:
+    mou = MOU.objects.get(title_th__startswith="[SCALE]", government_office__province=PROVINCE)
+    return {
+        "officer dashboard": (OFFICER, "/dashboard/"),
+        "registry list": (OFFICER, "/communities/"),
+        "registry filtered": (OFFICER, "/communities/?stage=developing"),
+        "MOU page": (OFFICER, f"/mous/{mou.pk}/"),
+        "public communities": (None, "/c/"),
+    }
+
+
+def measure() -> dict[str, int]:
+    figures = {}
+    for label, (email, path) in pages().items():
+        client = Client()
+        if email:
+            client.force_login(User.objects.get(email=email))
+        figures[label] = buffers(client, path)
+    return figures
+
+
+def test_the_heaviest_pages_read_about_the_same_at_100_and_2000_communities():
+    grow_to(100)
+    small = measure()
+    grow_to(2000)
+    large = measure()
+
+    grew = {
+        label: (small[label], large[label])
+        for label in small
+        if large[label] > FACTORS.get(label, FACTOR) * max(small[label], 1)
+    }
+    assert not grew, f"buffers at 100 → 2,000 communities: {grew}"
