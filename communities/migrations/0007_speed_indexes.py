@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0005_indicator_unit_en'),
+        ('communities', '0006_community_contact_channels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communities', '0005_indicator_unit_en'),
-        ('mentorship', '0005_constraint_messages_on_fields'),
+        ('mentorship', '0006_session_is_public'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

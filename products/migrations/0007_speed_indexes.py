@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0006_speed_indexes'),
-        ('products', '0005_enquiry_message_length'),
+        ('communities', '0007_speed_indexes'),
+        ('products', '0006_product_revisions_and_replies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
