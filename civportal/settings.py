@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "backups",
     "reports",
     "outbox",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -3,9 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import Role
@@ -13,6 +11,7 @@ from civportal.access import get_in_scope_or_404
 from communities.models import Community, CommunityPhoto, Province
 from communities.selectors import communities_for
 from mentorship.models import TrainingSession
+from search.query import Found, find
 
 from .models import Enquiry, Product, ProductImage
 
@@ -103,31 +102,13 @@ class CatalogueFilter:
     price_max: Decimal | None = None
 
 
-def search_products(queryset: QuerySet[Product], q: str) -> QuerySet[Product]:
-    """Thai-aware search: every word typed must occur in a name, the story or the community.
-
-    Thai is written without spaces, so a word is matched as a substring (ILIKE, served by
-    the pg_trgm GIN indexes): "มะนาว" finds "น้ำมะนาวบรรจุขวด". English names also match
-    by trigram word similarity, which forgives typos ("cofee"). bench/products_search.py
-    measures this against a Thai word segmenter.
-    """
-    q = " ".join(q.split())
-    if not q:
-        return queryset
-    for word in q.split(" "):
-        queryset = queryset.filter(
-            Q(name_th__icontains=word)
-            | Q(name_en__icontains=word)
-            | Q(story__icontains=word)
-            | Q(community__name_th__icontains=word)
-            | Q(name_en__trigram_word_similar=word)
-        )
-    return queryset.annotate(
-        rank=Greatest(TrigramWordSimilarity(q, "name_th"), TrigramWordSimilarity(q, "name_en"))
-    ).order_by("-rank", "name_th", "pk")
+def search_products(queryset: QuerySet[Product], q: str) -> Found:
+    """Products of ``queryset`` matching ``q``, ranked (see ``search.query``)."""
+    return find(queryset, q)
 
 
-def catalogue(filters: CatalogueFilter) -> QuerySet[Product]:
+def catalogue_search(filters: CatalogueFilter) -> Found:
+    """The public catalogue: published listings narrowed by the filters, then searched."""
     queryset = published_products()
     if filters.province:
         queryset = queryset.filter(community__province_id=filters.province)
@@ -139,8 +120,15 @@ def catalogue(filters: CatalogueFilter) -> QuerySet[Product]:
         queryset = queryset.filter(price__gte=filters.price_min)
     if filters.price_max is not None:
         queryset = queryset.filter(price__lte=filters.price_max)
-    queryset = queryset.order_by("name_th", "pk")
-    return with_cover(search_products(queryset, filters.q))
+    if not filters.q.strip():
+        queryset = queryset.order_by("name_th", "pk")
+    found = search_products(queryset, filters.q)
+    found.queryset = with_cover(found.queryset)
+    return found
+
+
+def catalogue(filters: CatalogueFilter) -> QuerySet[Product]:
+    return catalogue_search(filters).queryset
 
 
 def catalogue_provinces() -> QuerySet[Province]:

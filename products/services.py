@@ -15,6 +15,7 @@ from civportal.files import removed_on_rollback
 from civportal.versioning import bump, check_version
 from notifications.models import Kind
 from notifications.services import notify
+from search import documents as search_documents
 
 from .models import Enquiry, Product, ProductImage
 from .permissions import (
@@ -103,6 +104,7 @@ def _apply(product, actor, fields, sales_channels) -> set[str]:
     product.save()
     if sales_channels is not None:
         product.sales_channels.set(sales_channels)
+    search_documents.refresh_product(product.pk)
     return changed
 
 
@@ -111,6 +113,9 @@ def _save(actor, product, *fields) -> None:
     bump(product)
     product._history_user = actor
     product.save(update_fields=[*fields, "version", "updated_at"])
+    if "status" in fields:
+        # The community's document carries the names of its published listings.
+        search_documents.refresh_community_only(product.community_id)
 
 
 def _back_to_review(actor, product) -> None:

@@ -1,0 +1,213 @@
+"""Search: one way to find products and communities, for every page and the API.
+
+Matching, in two passes:
+
+1. **exact** — every word typed occurs in the document (``ILIKE '%word%'`` on the
+   document, served by its trigram GIN index). Thai is written without spaces, so a
+   word is found inside a longer one: "กาแฟ" finds "กาแฟคั่วโอ่ง".
+2. **fuzzy**, only when pass 1 finds nothing — each word that no document has is
+   replaced by the words one edit away: the look-alike consonants Thai keyboards put
+   side by side (ฟ/ฝ, ข/ฃ, ค/ฅ, ด/ต, บ/ป) swapped anywhere in the word, and the words of
+   the vocabulary (``search.models.Word``) at levenshtein distance 1 (fuzzystrmatch).
+   pg_trgm's word similarity alone is too weak for Thai: the documents have no spaces
+   inside Thai runs, so a mistyped short word shares one or two trigrams with its
+   target (``word_similarity('กาแฝ', 'น้ำกาแฟคั่ว')`` = 0.2); bench/search_relevance.py
+   measures it. Its strict variant still orders the fuzzy hits.
+
+Ranking (pass 1): the whole phrase is the name; a name starts with it (or a word of the
+name does); the name contains it; it is elsewhere in the document. Pass 2 hits all rank
+below, by strict word similarity. Names are shown by the caller in the reader's language.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import TrigramStrictWordSimilarity
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
+
+from .documents import normalise
+
+MAX_WORDS = 8
+MAX_WORD_LENGTH = 60
+LOOK_ALIKES = {"ฟ": "ฝ", "ฝ": "ฟ", "ข": "ฃ", "ฃ": "ข", "ค": "ฅ", "ฅ": "ค", "ด": "ต", "ต": "ด"}
+LOOK_ALIKES |= {"บ": "ป", "ป": "บ"}
+# A vocabulary word this long or shorter is corrected only by a look-alike swap: one
+# edit to a two-letter word yields too many unrelated words.
+MIN_CORRECTED_LENGTH = 3
+
+
+@dataclass
+class Found:
+    """What a search found: the ranked queryset, its size, and what to suggest."""
+
+    queryset: QuerySet
+    # None when nothing was typed: the paginator counts, as for any list.
+    count: int | None
+    query: str = ""
+    fuzzy: bool = False
+    # "Did you mean": the query with each unknown word replaced by what was found.
+    suggestion: str = ""
+    words: list[str] = field(default_factory=list)
+
+
+def query_words(q: str) -> list[str]:
+    words = []
+    for word in normalise(q).split(" "):
+        word = word[:MAX_WORD_LENGTH]
+        if word and word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]
+
+
+def look_alike_variants(word: str) -> list[str]:
+    """The word with one look-alike consonant swapped, each position in turn."""
+    return [
+        word[:i] + LOOK_ALIKES[char] + word[i + 1 :]
+        for i, char in enumerate(word)
+        if char in LOOK_ALIKES
+    ]
+
+
+def vocabulary_neighbours(words: list[str]) -> dict[str, list[str]]:
+    """For each word, the vocabulary words one insert, delete or substitution away."""
+    neighbours: dict[str, list[str]] = {w: [] for w in words}
+    words = [w for w in words if len(w) >= MIN_CORRECTED_LENGTH]
+    if not words:
+        return neighbours
+    from .models import Word
+
+    table = Word._meta.db_table
+    union = " UNION ALL ".join(
+        f"SELECT %s::text AS typed, word, levenshtein(word, %s) AS distance FROM {table} "
+        f"WHERE char_length(word) BETWEEN %s AND %s AND levenshtein(word, %s) <= 1 "
+        for _ in words
+    )
+    params = []
+    for w in words:
+        params += [w, w, len(w) - 1, len(w) + 1, w]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT typed, word FROM ({union}) AS found "
+            "ORDER BY typed, distance, abs(char_length(word) - char_length(typed)), word",
+            params,
+        )
+        for typed, word in cursor.fetchall():
+            if word != typed:
+                neighbours[typed].append(word)
+    return neighbours
+
+
+def _matches(path: str, word: str) -> Q:
+    return Q(**{f"{path}__text__ilike": word})
+
+
+def _tier(path: str, phrase: str, words: list[str]) -> Case:
+    names = (f"{path}__name_th", f"{path}__name_en")
+    exact = Q()
+    start = Q()
+    contained = Q()
+    for name in names:
+        exact |= Q(**{name: phrase})
+        start |= Q(**{f"{name}__ilike_start": phrase}) | Q(**{f"{name}__ilike": " " + phrase})
+        every = Q()
+        for word in words:
+            every &= Q(**{f"{name}__ilike": word})
+        contained |= every
+    return Case(
+        When(exact, then=Value(4)),
+        When(start, then=Value(3)),
+        When(contained, then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def _ranked(queryset, path, phrase, words, fuzzy) -> QuerySet:
+    similarity = Greatest(
+        TrigramStrictWordSimilarity(Value(phrase), f"{path}__name_th"),
+        TrigramStrictWordSimilarity(Value(phrase), f"{path}__name_en"),
+    )
+    tier = Value(0, output_field=IntegerField()) if fuzzy else _tier(path, phrase, words)
+    return queryset.annotate(search_tier=tier, search_similarity=similarity).order_by(
+        "-search_tier", "-search_similarity", "name_th", "pk"
+    )
+
+
+def find(queryset: QuerySet, q: str, *, path: str = "search_document") -> Found:
+    """Search ``queryset`` (already scoped and filtered by the caller) for ``q``.
+
+    ``path`` leads from the queryset's model to its document (``search_document`` for
+    Product and Community). The count is taken here, once: pass it to the paginator
+    (``CountedPaginator``) rather than counting again.
+    """
+    words = query_words(q)
+    if not words:
+        return Found(queryset=queryset, count=None)
+    phrase = " ".join(words)
+    exact = queryset
+    for word in words:
+        exact = exact.filter(_matches(path, word))
+    count = exact.count()
+    if count:
+        return Found(
+            _ranked(exact, path, phrase, words, fuzzy=False), count, query=phrase, words=words
+        )
+    return _fuzzy(queryset, path, words)
+
+
+def _fuzzy(queryset, path, words) -> Found:
+    phrase = " ".join(words)
+    neighbours = vocabulary_neighbours(words)
+    alternatives = {}
+    for word in words:
+        options = [word]
+        for other in look_alike_variants(word) + neighbours[word]:
+            if other not in options:
+                options.append(other)
+        alternatives[word] = options
+    fuzzy = queryset
+    for options in alternatives.values():
+        either = Q()
+        for option in options:
+            either |= _matches(path, option)
+        fuzzy = fuzzy.filter(either)
+    count = fuzzy.count() if any(len(o) > 1 for o in alternatives.values()) else 0
+    if not count:
+        return Found(queryset=queryset.none(), count=0, query=phrase, words=words)
+    ranked = _ranked(fuzzy, path, phrase, words, fuzzy=True)
+    return Found(
+        ranked,
+        count,
+        query=phrase,
+        fuzzy=True,
+        suggestion=_suggestion(ranked, path, alternatives),
+        words=words,
+    )
+
+
+def _suggestion(ranked, path, alternatives) -> str:
+    """The query as the best hit spells it: each word replaced by the option it contains."""
+    text = ranked.values_list(f"{path}__text", flat=True).first() or ""
+    fixed = []
+    for word, options in alternatives.items():
+        fixed.append(next((o for o in options if o in text), word))
+    return " ".join(fixed)
+
+
+class CountedPaginator(Paginator):
+    """A paginator that takes the count ``find`` already made instead of counting again."""
+
+    def __init__(self, object_list, per_page, *, count: int | None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count
+
+
+def suggestion_query(params, found: Found) -> str:
+    """The page's query string with ``q`` replaced by the suggestion (for its link)."""
+    params = params.copy()
+    params["q"] = found.suggestion
+    params.pop("page", None)
+    return params.urlencode()
