@@ -7,4 +7,4 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from . import lookups  # noqa: F401  (registers the ILIKE lookups)
+        from . import lookups  # noqa: F401  (registers the LIKE lookups)

@@ -6,7 +6,7 @@ import unicodedata
 from django.db import transaction
 from django.utils import translation
 
-from communities.models import Community
+from communities.models import Activity, Community
 from products.models import Product
 
 from .models import CommunityDocument, ProductDocument, Word
@@ -28,7 +28,6 @@ GAP_WORDS = "GAP จีเอพี"
 ORGANIC_WORDS = "Organic Thailand ออร์แกนิก เกษตรอินทรีย์"
 
 _SPACES = re.compile(r"\s+")
-_WORD = re.compile(r"[\w.\-']+")
 
 
 def normalise(text: str) -> str:
@@ -38,7 +37,8 @@ def normalise(text: str) -> str:
 
 
 def _both_languages(label) -> list[str]:
-    """A label from code (a choice's display), as Thai and as English."""
+    """A lazy label from code (a choice's label, not ``get_FOO_display()``, which is
+    already rendered in the active language), as Thai and as English."""
     words = []
     for language in ("th", "en"):
         with translation.override(language):
@@ -86,7 +86,7 @@ def product_text(product) -> str:
         product.name_th,
         product.name_en,
         product.story,
-        *_both_languages(product.get_category_display()),
+        *_both_languages(Product.Category(product.category).label),
         *certification_words(product),
         community.name_th,
         community.name_en,
@@ -101,7 +101,7 @@ def community_text(community, product_names=()) -> str:
         community.name_en,
         community.identity_story,
         community.main_activities,
-        *_both_languages(community.get_activity_display()),
+        *_both_languages(Activity(community.activity).label),
         *place_words(community.subdistrict),
         *product_names,
     ]
@@ -114,8 +114,8 @@ def words_of(text: str) -> set[str]:
     from pythainlp.tokenize import word_tokenize  # a large import, only when indexing
 
     words = set()
-    for token in _WORD.findall(text):
-        token = token.strip(".-'")
+    for token in text.split():
+        token = token.strip(".,:;()[]|\"'“”-")
         if 2 <= len(token) <= 100 and not token.isdigit():
             words.add(token)
     for token in word_tokenize(text, engine="newmm", keep_whitespace=False):

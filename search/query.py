@@ -2,7 +2,7 @@
 
 Matching, in two passes:
 
-1. **exact** — every word typed occurs in the document (``ILIKE '%word%'`` on the
+1. **exact** — every word typed occurs in the document (``LIKE '%word%'`` on the
    document, served by its trigram GIN index). Thai is written without spaces, so a
    word is found inside a longer one: "กาแฟ" finds "กาแฟคั่วโอ่ง".
 2. **fuzzy**, only when pass 1 finds nothing — each word that no document has is
@@ -14,9 +14,11 @@ Matching, in two passes:
    target (``word_similarity('กาแฝ', 'น้ำกาแฟคั่ว')`` = 0.2); bench/search_relevance.py
    measures it. Its strict variant still orders the fuzzy hits.
 
-Ranking (pass 1): the whole phrase is the name; a name starts with it (or a word of the
-name does); the name contains it; it is elsewhere in the document. Pass 2 hits all rank
-below, by strict word similarity. Names are shown by the caller in the reader's language.
+Ranking: the whole phrase is the name; the name starts with it; a word of the name
+starts with it; the name contains it; then the same for any one word typed; then a hit
+elsewhere in the document; ties by strict word similarity to the names. Fuzzy hits are
+ranked the same way on the corrected words, and only ever shown when no exact hit
+exists, so they never rank above one. The caller shows names in the reader's language.
 """
 
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import TrigramStrictWordSimilarity
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
 from .documents import normalise
@@ -100,39 +102,52 @@ def vocabulary_neighbours(words: list[str]) -> dict[str, list[str]]:
 
 
 def _matches(path: str, word: str) -> Q:
-    return Q(**{f"{path}__text__ilike": word})
+    return Q(**{f"{path}__text__like": word})
 
 
 def _tier(path: str, phrase: str, words: list[str]) -> Case:
+    """How well the name matches, best first: the whole phrase is the name, starts it,
+    starts a word of it, is inside it; then the same for any single word typed."""
     names = (f"{path}__name_th", f"{path}__name_en")
-    exact = Q()
-    start = Q()
-    contained = Q()
-    for name in names:
-        exact |= Q(**{name: phrase})
-        start |= Q(**{f"{name}__ilike_start": phrase}) | Q(**{f"{name}__ilike": " " + phrase})
-        every = Q()
+
+    def any_name(make) -> Q:
+        condition = Q()
+        for name in names:
+            condition |= make(name)
+        return condition
+
+    def word_start(name, text):
+        return Q(**{f"{name}__like_start": text}) | Q(**{f"{name}__like": " " + text})
+
+    tiers = [
+        any_name(lambda name: Q(**{name: phrase})),
+        any_name(lambda name: Q(**{f"{name}__like_start": phrase})),
+        any_name(lambda name: Q(**{f"{name}__like": " " + phrase})),
+        any_name(lambda name: Q(**{f"{name}__like": phrase})),
+    ]
+    if len(words) > 1:
+        any_start = Q()
+        any_inside = Q()
         for word in words:
-            every &= Q(**{f"{name}__ilike": word})
-        contained |= every
+            any_start |= any_name(lambda name, word=word: word_start(name, word))
+            any_inside |= any_name(lambda name, word=word: Q(**{f"{name}__like": word}))
+        tiers += [any_start, any_inside]
+    top = len(tiers) + 1
     return Case(
-        When(exact, then=Value(4)),
-        When(start, then=Value(3)),
-        When(contained, then=Value(2)),
+        *(When(condition, then=Value(top - i)) for i, condition in enumerate(tiers)),
         default=Value(1),
         output_field=IntegerField(),
     )
 
 
-def _ranked(queryset, path, phrase, words, fuzzy) -> QuerySet:
+def _ranked(queryset, path, phrase, words) -> QuerySet:
     similarity = Greatest(
         TrigramStrictWordSimilarity(Value(phrase), f"{path}__name_th"),
         TrigramStrictWordSimilarity(Value(phrase), f"{path}__name_en"),
     )
-    tier = Value(0, output_field=IntegerField()) if fuzzy else _tier(path, phrase, words)
-    return queryset.annotate(search_tier=tier, search_similarity=similarity).order_by(
-        "-search_tier", "-search_similarity", "name_th", "pk"
-    )
+    return queryset.annotate(
+        search_tier=_tier(path, phrase, words), search_similarity=similarity
+    ).order_by("-search_tier", "-search_similarity", "name_th", "pk")
 
 
 def find(queryset: QuerySet, q: str, *, path: str = "search_document") -> Found:
@@ -151,9 +166,7 @@ def find(queryset: QuerySet, q: str, *, path: str = "search_document") -> Found:
         exact = exact.filter(_matches(path, word))
     count = exact.count()
     if count:
-        return Found(
-            _ranked(exact, path, phrase, words, fuzzy=False), count, query=phrase, words=words
-        )
+        return Found(_ranked(exact, path, phrase, words), count, query=phrase, words=words)
     return _fuzzy(queryset, path, words)
 
 
@@ -167,33 +180,39 @@ def _fuzzy(queryset, path, words) -> Found:
             if other not in options:
                 options.append(other)
         alternatives[word] = options
+    if all(len(options) == 1 for options in alternatives.values()):
+        return Found(queryset=queryset.none(), count=0, query=phrase, words=words)
     fuzzy = queryset
     for options in alternatives.values():
         either = Q()
         for option in options:
             either |= _matches(path, option)
         fuzzy = fuzzy.filter(either)
-    count = fuzzy.count() if any(len(o) > 1 for o in alternatives.values()) else 0
-    if not count:
+    # One query: how many hits each spelling has, so the suggestion is the one most
+    # listings use (the typed word itself when it has any).
+    spellings = [option for options in alternatives.values() for option in options]
+    hits = fuzzy.aggregate(
+        total=Count("pk"),
+        **{
+            f"n{i}": Count("pk", filter=_matches(path, option))
+            for i, option in enumerate(spellings)
+        },
+    )
+    if not hits["total"]:
         return Found(queryset=queryset.none(), count=0, query=phrase, words=words)
-    ranked = _ranked(fuzzy, path, phrase, words, fuzzy=True)
+    found_in = dict(zip(spellings, (hits[f"n{i}"] for i in range(len(spellings))), strict=True))
+    corrected = []
+    for word, options in alternatives.items():
+        corrected.append(word if found_in[word] else max(options, key=lambda o: found_in[o]))
+    suggestion = " ".join(corrected)
     return Found(
-        ranked,
-        count,
+        _ranked(fuzzy, path, suggestion, corrected),
+        hits["total"],
         query=phrase,
         fuzzy=True,
-        suggestion=_suggestion(ranked, path, alternatives),
+        suggestion=suggestion,
         words=words,
     )
-
-
-def _suggestion(ranked, path, alternatives) -> str:
-    """The query as the best hit spells it: each word replaced by the option it contains."""
-    text = ranked.values_list(f"{path}__text", flat=True).first() or ""
-    fixed = []
-    for word, options in alternatives.items():
-        fixed.append(next((o for o in options if o in text), word))
-    return " ".join(fixed)
 
 
 class CountedPaginator(Paginator):
