@@ -245,6 +245,24 @@ def word_similarity_alone(pairs, contents, pks_of_bench):
         print(f"{threshold:<10}{line[0]:>20}   {line[1]}")
 
 
+def plan_at_scale():
+    """The real catalogue page's page query, as the planner runs it at this size."""
+    from products.selectors import CatalogueFilter, catalogue_search
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE products_product, search_productdocument")
+    print("\nplans of the catalogue page's queries at this size")
+    for q in ("กาแฟ", "ผ้าไหม ทอมือ", "cof", "กาแฝ"):
+        found = catalogue_search(CatalogueFilter(q=q))
+        sql, params = found.queryset[:24].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            plan = [row[0] for row in cursor.fetchall()]
+        uses = any("product_document_trgm" in line for line in plan)
+        total = plan[-1].strip()
+        print(f"  {q!r:<16} trigram index used: {uses}  {total}")
+
+
 def latency(kinds, n_requests: int, users: int = 8):
     from tests.servers import Gunicorn, portal_env
 
@@ -305,6 +323,7 @@ def main():
         kinds = queries(rng, contents)
         relevance(kinds, contents, set(contents))
         word_similarity_alone(kinds["typo"], contents, set(contents))
+        plan_at_scale()
         latency(kinds, args.requests)
     finally:
         if not args.keep:
