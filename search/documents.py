@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.db import transaction
 from django.utils import translation
@@ -111,18 +112,28 @@ def community_text(community, product_names=()) -> str:
 def words_of(text: str) -> set[str]:
     """The vocabulary a document adds: its space-separated words and, inside Thai runs
     (written without spaces), the words pythainlp's dictionary segmenter finds."""
+    words = set()
+    for part in text.split(" | "):
+        words |= _part_words(part)
+    return words
+
+
+@lru_cache(maxsize=50_000)
+def _part_words(part: str) -> frozenset[str]:
+    # Parts repeat across documents (places, labels, a community's name on each of its
+    # listings): segment each once per process.
     from pythainlp.tokenize import word_tokenize  # a large import, only when indexing
 
     words = set()
-    for token in text.split():
+    for token in part.split():
         token = token.strip(".,:;()[]|\"'“”-")
         if 2 <= len(token) <= 100 and not token.isdigit():
             words.add(token)
-    for token in word_tokenize(text, engine="newmm", keep_whitespace=False):
-        token = token.strip(".-' |")
+    for token in word_tokenize(part, engine="newmm", keep_whitespace=False):
+        token = token.strip(".,:;()[]|\"'“”-")
         if 2 <= len(token) <= 100 and any(c.isalpha() for c in token) and " " not in token:
             words.add(token)
-    return words
+    return frozenset(words)
 
 
 def _add_words(texts) -> None:
@@ -211,6 +222,15 @@ def refresh_community(community_id: int) -> None:
     products = list(_product_queryset().filter(community_id=community_id))
     if products:
         _save_products(products)
+
+
+def index_communities(community_ids, batch_size: int = 1000) -> None:
+    """Documents for communities made in bulk (``seed_scale``) and for their listings."""
+    community_ids = list(community_ids)
+    for start in range(0, len(community_ids), batch_size):
+        ids = community_ids[start : start + batch_size]
+        _save_communities(list(_community_queryset().filter(pk__in=ids)))
+        _save_products(list(_product_queryset().filter(community_id__in=ids)))
 
 
 def rebuild_all(batch_size: int = 2000, stdout=None) -> tuple[int, int]:

@@ -26,6 +26,7 @@ from communities.models import (
     Subdistrict,
 )
 from products.models import Product
+from search.documents import index_communities
 
 PREFIX = "[SCALE]"
 OFFICER_EMAIL = "scale.officer@synthetic.invalid"
@@ -80,6 +81,8 @@ class Command(BaseCommand):
         created = Community.objects.bulk_create(new, batch_size=1000)
         self._indicators_and_visits(created, officer, visits, rng)
         self._products(created, officer, products, rng)
+        # Rows made in bulk skip the services that keep the search documents current.
+        index_communities(c.pk for c in created)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(created)} synthetic communities added in {province_row.name_th} "
