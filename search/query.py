@@ -12,26 +12,28 @@ Matching, in two passes:
    pg_trgm's word similarity alone is too weak for Thai: the documents have no spaces
    inside Thai runs, so a mistyped short word shares one or two trigrams with its
    target (``word_similarity('กาแฝ', 'น้ำกาแฟคั่ว')`` = 0.2); bench/search_relevance.py
-   measures it. Its strict variant still orders the fuzzy hits.
+   measures it.
 
 Ranking: the whole phrase is the name; the name starts with it; a word of the name
 starts with it; the name contains it; then the same for any one word typed; then a hit
-elsewhere in the document; ties by strict word similarity to the names. Fuzzy hits are
+elsewhere in the document; ties by the shorter name. Fuzzy hits are
 ranked the same way on the corrected words, and only ever shown when no exact hit
 exists, so they never rank above one. The caller shows names in the reader's language.
 """
 
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import TrigramStrictWordSimilarity
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
+from django.db.models.functions import Length
 
 from .documents import normalise
 
 MAX_WORDS = 8
+# Beyond this many hits the exact number helps no reader ("more than 1,000" does), and
+# counting a broad word ("อาหาร" is in every food listing's document) reads every hit.
+COUNT_CAP = 1000
 MAX_WORD_LENGTH = 60
 LOOK_ALIKES = {"ฟ": "ฝ", "ฝ": "ฟ", "ข": "ฃ", "ฃ": "ข", "ค": "ฅ", "ฅ": "ค", "ด": "ต", "ต": "ด"}
 LOOK_ALIKES |= {"บ": "ป", "ป": "บ"}
@@ -51,6 +53,8 @@ class Found:
     fuzzy: bool = False
     # "Did you mean": the query with each unknown word replaced by what was found.
     suggestion: str = ""
+    # More than COUNT_CAP hits: ``count`` is COUNT_CAP and pages stop there.
+    capped: bool = False
     words: list[str] = field(default_factory=list)
 
 
@@ -105,6 +109,18 @@ def _matches(path: str, word: str) -> Q:
     return Q(**{f"{path}__text__like": word})
 
 
+def _matches_any(model, path: str, options: list[str]) -> Q:
+    """The document contains one of ``options``: as a UNION of one LIKE each, since the
+    planner prices a BitmapOr of GIN scans above a sequential scan and then spends
+    half a second reading 50,000 documents (25 ms through the index; measured by
+    bench/search_relevance.py)."""
+    if len(options) == 1:
+        return _matches(path, options[0])
+    document = model._meta.get_field(path).related_model
+    hits = [document.objects.filter(text__like=option).values("pk") for option in options]
+    return Q(pk__in=hits[0].union(*hits[1:], all=True))
+
+
 def _tier(path: str, phrase: str, words: list[str]) -> Case:
     """How well the name matches, best first: the whole phrase is the name, starts it,
     starts a word of it, is inside it; then the same for any single word typed."""
@@ -141,13 +157,12 @@ def _tier(path: str, phrase: str, words: list[str]) -> Case:
 
 
 def _ranked(queryset, path, phrase, words) -> QuerySet:
-    similarity = Greatest(
-        TrigramStrictWordSimilarity(Value(phrase), f"{path}__name_th"),
-        TrigramStrictWordSimilarity(Value(phrase), f"{path}__name_en"),
-    )
+    # Within a tier the shorter name first: the words typed are more of it. (pg_trgm's
+    # strict_word_similarity ranked the same on the relevance set but cost twice the
+    # page query on a broad word, computed for every hit: bench/search_relevance.py.)
     return queryset.annotate(
-        search_tier=_tier(path, phrase, words), search_similarity=similarity
-    ).order_by("-search_tier", "-search_similarity", "name_th", "pk")
+        search_tier=_tier(path, phrase, words), search_length=Length(f"{path}__name_th")
+    ).order_by("-search_tier", "search_length", "name_th", "pk")
 
 
 def find(queryset: QuerySet, q: str, *, path: str = "search_document") -> Found:
@@ -164,9 +179,15 @@ def find(queryset: QuerySet, q: str, *, path: str = "search_document") -> Found:
     exact = queryset
     for word in words:
         exact = exact.filter(_matches(path, word))
-    count = exact.count()
+    count = exact[: COUNT_CAP + 1].count()
     if count:
-        return Found(_ranked(exact, path, phrase, words), count, query=phrase, words=words)
+        return Found(
+            _ranked(exact, path, phrase, words),
+            min(count, COUNT_CAP),
+            query=phrase,
+            words=words,
+            capped=count > COUNT_CAP,
+        )
     return _fuzzy(queryset, path, words)
 
 
@@ -184,10 +205,7 @@ def _fuzzy(queryset, path, words) -> Found:
         return Found(queryset=queryset.none(), count=0, query=phrase, words=words)
     fuzzy = queryset
     for options in alternatives.values():
-        either = Q()
-        for option in options:
-            either |= _matches(path, option)
-        fuzzy = fuzzy.filter(either)
+        fuzzy = fuzzy.filter(_matches_any(queryset.model, path, options))
     # One query: how many hits each spelling has, so the suggestion is the one most
     # listings use (the typed word itself when it has any).
     spellings = [option for options in alternatives.values() for option in options]
