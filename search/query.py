@@ -37,8 +37,8 @@ COUNT_CAP = 1000
 MAX_WORD_LENGTH = 60
 LOOK_ALIKES = {"ฟ": "ฝ", "ฝ": "ฟ", "ข": "ฃ", "ฃ": "ข", "ค": "ฅ", "ฅ": "ค", "ด": "ต", "ต": "ด"}
 LOOK_ALIKES |= {"บ": "ป", "ป": "บ"}
-# A vocabulary word this long or shorter is corrected only by a look-alike swap: one
-# edit to a two-letter word yields too many unrelated words.
+# A typed word shorter than this is corrected only by a look-alike swap: one edit to a
+# two-letter word yields too many unrelated words.
 MIN_CORRECTED_LENGTH = 3
 
 

@@ -42,3 +42,10 @@ def test_an_officer_finds_a_community_by_a_product_word_in_the_registry(client):
     client.force_login(User.objects.get(email="officer.lampang@civ.example"))
     page = client.get(reverse("community_list"), {"q": "ข้าวกล้อง"}).content.decode()
     assert "ชุมชนบ้านแจ้คอน" in page and "ชุมชนบ้านแป้นใต้" not in page
+
+
+def test_a_broad_word_says_more_than_the_cap_instead_of_counting_every_hit(client, monkeypatch):
+    monkeypatch.setattr("search.query.COUNT_CAP", 2)
+    response = client.get(reverse("public_catalogue"), {"q": "ลำปาง"})
+    assert response.context["found"].capped and response.context["page"].paginator.count == 2
+    assert "พบผลิตภัณฑ์มากกว่า 2 รายการ" in response.content.decode()
