@@ -310,6 +310,26 @@ def latency(kinds, n_requests: int, users: int = 8):
             server.stop()
 
 
+def delete_bench_rows() -> None:
+    """In SQL: Django's cascade would write a history row per deleted listing."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM communities_community WHERE contact_name = %s", [MARK])
+        ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return
+        products = "SELECT id FROM products_product WHERE community_id = ANY(%s)"
+        for table, column in (
+            ("search_productdocument", "product_id"),
+            ("products_product_sales_channels", "product_id"),
+            ("products_productimage", "product_id"),
+            ("products_enquiry", "product_id"),
+        ):
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({products})", [ids])
+        cursor.execute("DELETE FROM products_product WHERE community_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM search_communitydocument WHERE community_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM communities_community WHERE id = ANY(%s)", [ids])
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--products", type=int, default=50_000)
@@ -318,7 +338,7 @@ def main():
     parser.add_argument("--skip-similarity", action="store_true", help="skip part 2")
     args = parser.parse_args()
     rng = random.Random(13)
-    Community.objects.filter(contact_name=MARK).delete()
+    delete_bench_rows()
     seed(args.products, rng)
     try:
         bench = Product.objects.filter(community__contact_name=MARK)
@@ -334,8 +354,7 @@ def main():
         latency(kinds, args.requests)
     finally:
         if not args.keep:
-            Community.objects.filter(contact_name=MARK).delete()
-            rebuild_all()
+            delete_bench_rows()
 
 
 if __name__ == "__main__":
