@@ -135,3 +135,15 @@ def test_community_search_runs_through_the_community_document_trigram_index():
 
     found = search_communities(public_communities(), "ลำปาง")
     assert "Bitmap Index Scan on community_document_trgm" in _plan(found.queryset)
+
+
+def test_like_wildcards_typed_by_a_reader_are_matched_literally():
+    assert catalogue_search(CatalogueFilter(q="%")).count == 0
+    assert catalogue_search(CatalogueFilter(q="_")).count == 0
+
+
+def test_look_alike_variants_swap_one_consonant_at_a_time():
+    from search.query import look_alike_variants
+
+    assert look_alike_variants("บด") == ["ปด", "บต"]
+    assert look_alike_variants("abc") == []
