@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/products_search.py [--products 20000] [--repeat 3]
 
-Needs pythainlp (``pip install pythainlp``, a dev dependency; its dictionary ships in the
+Needs pythainlp (a dependency of the search module; its dictionary ships in the
 wheel). Runs against the dev (embedded) database, or DATABASE_URL when set, in a TEMP
 table that disappears with the connection: the seeded six products plus N synthetic ones
 whose names are built from known Thai/English words, so the right answer to each query is
@@ -11,7 +11,8 @@ for each method:
 
 - ``trgm``: pg_trgm word similarity on the Thai and English names (the ``<%`` operator);
 - ``ilike``: substring match, ILIKE '%q%', on the same names (served by GIN trigram indexes);
-- ``ilike+trgm``: both, which is what products.selectors.search_products does;
+- ``ilike+trgm``: both, which products.selectors.search_products did before the search
+  module (search.query; bench/search_relevance.py measures that one);
 - ``pythainlp``: names segmented into words with pythainlp (newmm) when saved, the query
   segmented too; a product matches when it has every query word (GIN index on text[]).
 

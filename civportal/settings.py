@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "backups",
     "reports",
     "outbox",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -102,29 +102,19 @@ def stage_changes_for(user) -> QuerySet[StageChange]:
 
 
 # --- Registry ------------------------------------------------------------------
-def search_communities(queryset: QuerySet[Community], text: str) -> QuerySet[Community]:
-    """Thai or English, any part of the name or of the tambon/amphoe name.
+def search_communities(queryset: QuerySet[Community], text: str):
+    """Communities of ``queryset`` matching ``text``, ranked (see ``search.query``): names,
+    story, activities (and their labels in Thai and English), the tambon, amphoe and
+    province, and the names of the community's published listings."""
+    from search.query import find
 
-    Thai is written without spaces between words, so a substring match is what a user
-    expects; each space-separated term must match somewhere.
-    """
-    for term in text.split():
-        queryset = queryset.filter(
-            Q(name_th__icontains=term)
-            | Q(name_en__icontains=term)
-            | Q(subdistrict__name_th__icontains=term)
-            | Q(subdistrict__name_en__icontains=term)
-            | Q(subdistrict__district__name_th__icontains=term)
-            | Q(subdistrict__district__name_en__icontains=term)
-        )
-    return queryset
+    return find(queryset, text)
 
 
-def registry_for(user, *, q="", province=None, stage="", cohort=None, activity=""):
-    """The registry list: this user's communities narrowed by the list's filters."""
+def registry_search(user, *, q="", province=None, stage="", cohort=None, activity=""):
+    """The registry list: this user's communities narrowed by the list's filters and
+    searched; a ``search.query.Found`` (ranked queryset, count, suggestion)."""
     queryset = communities_for(user).select_related("cohort")
-    if q:
-        queryset = search_communities(queryset, q)
     if province:
         queryset = queryset.filter(province=province)
     if stage:
@@ -133,11 +123,17 @@ def registry_for(user, *, q="", province=None, stage="", cohort=None, activity="
         queryset = queryset.filter(cohort=cohort)
     if activity:
         queryset = queryset.filter(activity=activity)
+    if q.strip():
+        return search_communities(queryset, q)
     single = user.is_authenticated and not user.is_programme_staff and user.role == Role.OFFICER
     if province or (single and len(province_codes(user)) == 1):
         # One province: its name orders nothing, and (province, name_th, id) serves the page.
-        return queryset.order_by("name_th", "pk")
-    return queryset.order_by("province__name_th", "name_th", "pk")
+        return search_communities(queryset.order_by("name_th", "pk"), q)
+    return search_communities(queryset.order_by("province__name_th", "name_th", "pk"), q)
+
+
+def registry_for(user, **filters) -> QuerySet[Community]:
+    return registry_search(user, **filters).queryset
 
 
 def provinces_for(user) -> QuerySet[Province]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from civportal.files import removed_on_rollback
 from civportal.versioning import bump, check_version
+from search import documents as search_documents
 
 from .contacts import CHANNEL_FIELDS
 from .models import (
@@ -67,6 +68,7 @@ def _apply(instance, actor, fields: dict, photos: Iterable = ()):
     instance.full_clean()
     instance._history_user = actor
     instance.save()
+    search_documents.refresh_community(instance.pk)
     photos = list(photos)
     if photos:
         start = instance.photos.count()

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from accounts.permissions import can_manage_members
 from civportal.access import require
 from civportal.files import serve_file
 from civportal.forms import TOKEN_FIELD, save_once, save_through_service
+from search.query import CountedPaginator, suggestion_query
 
 from . import exports, imports, services
 from .forms import (
@@ -46,7 +46,7 @@ from .selectors import (
     map_markers,
     provinces_for,
     readiness_for,
-    registry_for,
+    registry_search,
     subdistricts_of,
 )
 
@@ -64,11 +64,13 @@ def community_list(request):
         # One community is theirs: its page, not a registry with filters and exports.
         return redirect("community_detail", pk=request.user.community_id)
     filter_form = RegistryFilterForm(request.GET or None, communities=communities_for(request.user))
-    communities = registry_for(request.user, **filter_form.filters())
+    found = registry_search(request.user, **filter_form.filters())
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return _export(communities, export)
-    page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
+        return _export(found.queryset, export)
+    page = CountedPaginator(found.queryset, PAGE_SIZE, count=found.count).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -78,6 +80,8 @@ def community_list(request):
             "filter_form": filter_form,
             "page": page,
             "communities": page.object_list,
+            "found": found,
+            "suggestion_query": suggestion_query(request.GET, found),
             "query": query.urlencode(),
             "can_register": provinces_for(request.user).exists(),
             "can_import": can_import_communities(request.user),

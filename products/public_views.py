@@ -9,7 +9,6 @@ The enquiry form is the one page with a CSRF token, and is never cached.
 from functools import wraps
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -21,19 +20,23 @@ from django.views.decorators.cache import never_cache
 from civportal.files import serve_file
 from civportal.forms import save_once
 from communities.models import Cohort, Community, Stage
+from communities.selectors import search_communities
 from communities.views import map_settings
+from search.query import CountedPaginator, suggestion_query
 
 from . import services
 from .forms import CatalogueForm, EnquiryForm
+from .models import Product
 from .public_cache import cached_page
 from .selectors import (
-    catalogue,
     catalogue_provinces,
+    catalogue_search,
     get_community_photo,
     get_photo_for,
     get_public_community,
     get_published_photo,
     get_published_product,
+    public_communities,
     public_community_page,
     public_photos,
     published_products,
@@ -109,8 +112,15 @@ def home(request):
 
 @public_page
 def community_list(request):
-    page = public_community_page(request.GET.get("page"), COMMUNITY_PAGE_SIZE)
-    communities = page.object_list
+    q = request.GET.get("q", "")[:100]
+    found = search_communities(public_communities(), q)
+    if found.query:
+        page = CountedPaginator(found.queryset, COMMUNITY_PAGE_SIZE, count=found.count).get_page(
+            request.GET.get("page")
+        )
+    else:
+        page = public_community_page(request.GET.get("page"), COMMUNITY_PAGE_SIZE)
+    communities = list(page.object_list)
     points = [
         {
             "name": community.name,
@@ -130,6 +140,9 @@ def community_list(request):
             "page": page,
             "points": points,
             "map": map_settings(),
+            "q": q,
+            "found": found,
+            "suggestion_query": suggestion_query(request.GET, found),
         },
     )
 
@@ -155,14 +168,25 @@ def community_detail(request, pk):
 def catalogue_page(request):
     form = CatalogueForm(request.GET or None, provinces=catalogue_provinces())
     filters = form.filters()
-    paginator_page = Paginator(catalogue(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = catalogue_search(filters)
+    paginator_page = CountedPaginator(found.queryset, PAGE_SIZE, count=found.count).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "public/catalogue.html",
-        {"form": form, "page": paginator_page, "query": query.urlencode(), "filters": filters},
-    )
+    context = {
+        "form": form,
+        "page": paginator_page,
+        "query": query.urlencode(),
+        "filters": filters,
+        "found": found,
+        "suggestion_query": suggestion_query(request.GET, found),
+    }
+    if not paginator_page.paginator.count:
+        # Instead of an empty page: what there is to browse.
+        context["suggested_categories"] = Product.Category.choices
+        context["suggested_provinces"] = catalogue_provinces()
+    return render(request, "public/catalogue.html", context)
 
 
 @public_page

@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from civportal.versioning import _shown as shown
 from communities.models import Community, CommunityPhoto, Province
 from communities.selectors import in_community_scope
 from mentorship.models import TrainingSession
+from search.query import Found, find
 
 from .models import (
     REVISION_FIELDS,
@@ -211,31 +211,13 @@ class CatalogueFilter:
     price_max: Decimal | None = None
 
 
-def search_products(queryset: QuerySet[Product], q: str) -> QuerySet[Product]:
-    """Thai-aware search: every word typed must occur in a name, the story or the community.
-
-    Thai is written without spaces, so a word is matched as a substring (ILIKE, served by
-    the pg_trgm GIN indexes): "มะนาว" finds "น้ำมะนาวบรรจุขวด". English names also match
-    by trigram word similarity, which forgives typos ("cofee"). bench/products_search.py
-    measures this against a Thai word segmenter.
-    """
-    q = " ".join(q.split())
-    if not q:
-        return queryset
-    for word in q.split(" "):
-        queryset = queryset.filter(
-            Q(name_th__icontains=word)
-            | Q(name_en__icontains=word)
-            | Q(story__icontains=word)
-            | Q(community__name_th__icontains=word)
-            | Q(name_en__trigram_word_similar=word)
-        )
-    return queryset.annotate(
-        rank=Greatest(TrigramWordSimilarity(q, "name_th"), TrigramWordSimilarity(q, "name_en"))
-    ).order_by("-rank", "name_th", "pk")
+def search_products(queryset: QuerySet[Product], q: str) -> Found:
+    """Products of ``queryset`` matching ``q``, ranked (see ``search.query``)."""
+    return find(queryset, q)
 
 
-def catalogue(filters: CatalogueFilter) -> QuerySet[Product]:
+def catalogue_search(filters: CatalogueFilter) -> Found:
+    """The public catalogue: published listings narrowed by the filters, then searched."""
     queryset = published_products()
     if filters.province:
         queryset = queryset.filter(community__province_id=filters.province)
@@ -247,8 +229,15 @@ def catalogue(filters: CatalogueFilter) -> QuerySet[Product]:
         queryset = queryset.filter(price__gte=filters.price_min)
     if filters.price_max is not None:
         queryset = queryset.filter(price__lte=filters.price_max)
-    queryset = queryset.order_by("name_th", "pk")
-    return with_cover(search_products(queryset, filters.q))
+    if not filters.q.strip():
+        queryset = queryset.order_by("name_th", "pk")
+    found = search_products(queryset, filters.q)
+    found.queryset = with_cover(found.queryset)
+    return found
+
+
+def catalogue(filters: CatalogueFilter) -> QuerySet[Product]:
+    return catalogue_search(filters).queryset
 
 
 def catalogue_provinces() -> list[Province]:

@@ -19,6 +19,7 @@ from notifications.models import Kind
 from notifications.services import notify, settle
 from outbox.models import Channel, Delivery
 from outbox.services import record_deliveries
+from search import documents as search_documents
 
 from .models import (
     REVISION_FIELDS,
@@ -118,6 +119,7 @@ def _apply(product, actor, fields, sales_channels) -> set[str]:
     product.save()
     if sales_channels is not None:
         product.sales_channels.set(sales_channels)
+    search_documents.refresh_product(product.pk)
     return changed
 
 
@@ -126,6 +128,9 @@ def _save(actor, product, *fields) -> None:
     bump(product)
     product._history_user = actor
     product.save(update_fields=[*fields, "version", "updated_at"])
+    if "status" in fields:
+        # The community's document carries the names of its published listings.
+        search_documents.refresh_community_only(product.community_id)
 
 
 @removed_on_rollback()
@@ -436,6 +441,8 @@ def publish_product(actor, product: Product) -> Product:
     product.published_at = timezone.now()
     product.review_comment = ""
     product.save()
+    # The public version may have new names or story: its search document follows.
+    search_documents.refresh_product(product.pk)
     _review_settled(product)
     notify(
         _members_of(product.community),

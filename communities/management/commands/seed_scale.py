@@ -48,6 +48,7 @@ from mentorship.models import (
 )
 from notifications.models import Kind, Notification
 from products.models import Product
+from search.documents import index_communities
 
 PREFIX = "[SCALE]"
 OFFICER_EMAIL = "scale.officer@synthetic.invalid"
@@ -168,6 +169,8 @@ class Command(BaseCommand):
         for province, count, visits in plan:
             created, existing = self._communities(province, count, visits, options["products"])
             added += len(created)
+            # Rows made in bulk skip the services that keep the search documents current.
+            index_communities(c.pk for c in created)
             self.stdout.write(
                 f"{province.name_th}: {len(created)} synthetic communities added "
                 f"({existing} were there already)"

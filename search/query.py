@@ -1,0 +1,250 @@
+"""Search: one way to find products and communities, for every page and the API.
+
+Matching, in two passes:
+
+1. **exact** — every word typed occurs in the document (``LIKE '%word%'`` on the
+   document, served by its trigram GIN index). Thai is written without spaces, so a
+   word is found inside a longer one: "กาแฟ" finds "กาแฟคั่วโอ่ง".
+2. **fuzzy**, only when pass 1 finds nothing — each word that no document has is
+   replaced by the words one edit away: the look-alike consonants Thai keyboards put
+   side by side (ฟ/ฝ, ข/ฃ, ค/ฅ, ด/ต, บ/ป) swapped anywhere in the word, and the words of
+   the vocabulary (``search.models.Word``) at levenshtein distance 1 (fuzzystrmatch).
+   pg_trgm's word similarity alone is too weak for Thai: the documents have no spaces
+   inside Thai runs, so a mistyped short word shares one or two trigrams with its
+   target (``word_similarity('กาแฝ', 'น้ำกาแฟคั่ว')`` = 0.2); bench/search_relevance.py
+   measures it.
+
+Ranking: the whole phrase is the name; the name starts with it; a word of the name
+starts with it; the name contains it; then the same for any one word typed; then a hit
+elsewhere in the document; ties by the shorter name. Fuzzy hits are
+ranked the same way on the corrected words, and only ever shown when no exact hit
+exists, so they never rank above one. The caller shows names in the reader's language.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
+
+from .documents import normalise
+
+MAX_WORDS = 8
+# Beyond this many hits the exact number helps no reader ("more than 1,000" does), and
+# counting a broad word ("อาหาร" is in every food listing's document) reads every hit.
+COUNT_CAP = 1000
+MAX_WORD_LENGTH = 60
+LOOK_ALIKES = {"ฟ": "ฝ", "ฝ": "ฟ", "ข": "ฃ", "ฃ": "ข", "ค": "ฅ", "ฅ": "ค", "ด": "ต", "ต": "ด"}
+LOOK_ALIKES |= {"บ": "ป", "ป": "บ"}
+# A typed word shorter than this is corrected only by a look-alike swap: one edit to a
+# two-letter word yields too many unrelated words.
+MIN_CORRECTED_LENGTH = 3
+
+
+@dataclass
+class Found:
+    """What a search found: the ranked queryset, its size, and what to suggest."""
+
+    queryset: QuerySet
+    # None when nothing was typed: the paginator counts, as for any list.
+    count: int | None
+    query: str = ""
+    fuzzy: bool = False
+    # "Did you mean": the query with each unknown word replaced by what was found.
+    suggestion: str = ""
+    # More than COUNT_CAP hits: ``count`` is COUNT_CAP and pages stop there.
+    capped: bool = False
+    words: list[str] = field(default_factory=list)
+
+
+def query_words(q: str) -> list[str]:
+    words = []
+    for word in normalise(q).split(" "):
+        word = word[:MAX_WORD_LENGTH]
+        if word and word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]
+
+
+def look_alike_variants(word: str) -> list[str]:
+    """The word with one look-alike consonant swapped, each position in turn."""
+    return [
+        word[:i] + LOOK_ALIKES[char] + word[i + 1 :]
+        for i, char in enumerate(word)
+        if char in LOOK_ALIKES
+    ]
+
+
+def vocabulary_neighbours(words: list[str]) -> dict[str, list[str]]:
+    """For each word, the vocabulary words one insert, delete or substitution away."""
+    neighbours: dict[str, list[str]] = {w: [] for w in words}
+    words = [w for w in words if len(w) >= MIN_CORRECTED_LENGTH]
+    if not words:
+        return neighbours
+    from .models import Word
+
+    table = Word._meta.db_table
+    union = " UNION ALL ".join(
+        f"SELECT %s::text AS typed, word, levenshtein(word, %s) AS distance FROM {table} "
+        f"WHERE char_length(word) BETWEEN %s AND %s AND levenshtein(word, %s) <= 1 "
+        for _ in words
+    )
+    params = []
+    for w in words:
+        params += [w, w, len(w) - 1, len(w) + 1, w]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT typed, word FROM ({union}) AS found "
+            "ORDER BY typed, distance, abs(char_length(word) - char_length(typed)), word",
+            params,
+        )
+        for typed, word in cursor.fetchall():
+            if word != typed:
+                neighbours[typed].append(word)
+    return neighbours
+
+
+def _matches(path: str, word: str) -> Q:
+    return Q(**{f"{path}__text__like": word})
+
+
+def _matches_any(model, path: str, options: list[str]) -> Q:
+    """The document contains one of ``options``: as a UNION of one LIKE each, since the
+    planner prices a BitmapOr of GIN scans above a sequential scan and then spends
+    half a second reading 50,000 documents (25 ms through the index; measured by
+    bench/search_relevance.py)."""
+    if len(options) == 1:
+        return _matches(path, options[0])
+    document = model._meta.get_field(path).related_model
+    hits = [document.objects.filter(text__like=option).values("pk") for option in options]
+    return Q(pk__in=hits[0].union(*hits[1:], all=True))
+
+
+def _tier(path: str, phrase: str, words: list[str]) -> Case:
+    """How well the name matches, best first: the whole phrase is the name, starts it,
+    starts a word of it, is inside it; then the same for any single word typed."""
+    names = (f"{path}__name_th", f"{path}__name_en")
+
+    def any_name(make) -> Q:
+        condition = Q()
+        for name in names:
+            condition |= make(name)
+        return condition
+
+    def word_start(name, text):
+        return Q(**{f"{name}__like_start": text}) | Q(**{f"{name}__like": " " + text})
+
+    tiers = [
+        any_name(lambda name: Q(**{name: phrase})),
+        any_name(lambda name: Q(**{f"{name}__like_start": phrase})),
+        any_name(lambda name: Q(**{f"{name}__like": " " + phrase})),
+        any_name(lambda name: Q(**{f"{name}__like": phrase})),
+    ]
+    if len(words) > 1:
+        any_start = Q()
+        any_inside = Q()
+        for word in words:
+            any_start |= any_name(lambda name, word=word: word_start(name, word))
+            any_inside |= any_name(lambda name, word=word: Q(**{f"{name}__like": word}))
+        tiers += [any_start, any_inside]
+    top = len(tiers) + 1
+    return Case(
+        *(When(condition, then=Value(top - i)) for i, condition in enumerate(tiers)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def _ranked(queryset, path, phrase, words) -> QuerySet:
+    # Within a tier the shorter name first: the words typed are more of it. (pg_trgm's
+    # strict_word_similarity ranked the same on the relevance set but cost twice the
+    # page query on a broad word, computed for every hit: bench/search_relevance.py.)
+    return queryset.annotate(
+        search_tier=_tier(path, phrase, words), search_length=Length(f"{path}__name_th")
+    ).order_by("-search_tier", "search_length", "name_th", "pk")
+
+
+def find(queryset: QuerySet, q: str, *, path: str = "search_document") -> Found:
+    """Search ``queryset`` (already scoped and filtered by the caller) for ``q``.
+
+    ``path`` leads from the queryset's model to its document (``search_document`` for
+    Product and Community). The count is taken here, once: pass it to the paginator
+    (``CountedPaginator``) rather than counting again.
+    """
+    words = query_words(q)
+    if not words:
+        return Found(queryset=queryset, count=None)
+    phrase = " ".join(words)
+    exact = queryset
+    for word in words:
+        exact = exact.filter(_matches(path, word))
+    count = exact[: COUNT_CAP + 1].count()
+    if count:
+        return Found(
+            _ranked(exact, path, phrase, words),
+            min(count, COUNT_CAP),
+            query=phrase,
+            words=words,
+            capped=count > COUNT_CAP,
+        )
+    return _fuzzy(queryset, path, words)
+
+
+def _fuzzy(queryset, path, words) -> Found:
+    phrase = " ".join(words)
+    neighbours = vocabulary_neighbours(words)
+    alternatives = {}
+    for word in words:
+        options = [word]
+        for other in look_alike_variants(word) + neighbours[word]:
+            if other not in options:
+                options.append(other)
+        alternatives[word] = options
+    if all(len(options) == 1 for options in alternatives.values()):
+        return Found(queryset=queryset.none(), count=0, query=phrase, words=words)
+    fuzzy = queryset
+    for options in alternatives.values():
+        fuzzy = fuzzy.filter(_matches_any(queryset.model, path, options))
+    # One query: how many hits each spelling has, so the suggestion is the one most
+    # listings use (the typed word itself when it has any).
+    spellings = [option for options in alternatives.values() for option in options]
+    hits = fuzzy.aggregate(
+        total=Count("pk"),
+        **{
+            f"n{i}": Count("pk", filter=_matches(path, option))
+            for i, option in enumerate(spellings)
+        },
+    )
+    if not hits["total"]:
+        return Found(queryset=queryset.none(), count=0, query=phrase, words=words)
+    found_in = dict(zip(spellings, (hits[f"n{i}"] for i in range(len(spellings))), strict=True))
+    corrected = []
+    for word, options in alternatives.items():
+        corrected.append(word if found_in[word] else max(options, key=lambda o: found_in[o]))
+    suggestion = " ".join(corrected)
+    return Found(
+        _ranked(fuzzy, path, suggestion, corrected),
+        hits["total"],
+        query=phrase,
+        fuzzy=True,
+        suggestion=suggestion,
+        words=words,
+    )
+
+
+class CountedPaginator(Paginator):
+    """A paginator that takes the count ``find`` already made instead of counting again."""
+
+    def __init__(self, object_list, per_page, *, count: int | None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count
+
+
+def suggestion_query(params, found: Found) -> str:
+    """The page's query string with ``q`` replaced by the suggestion (for its link)."""
+    params = params.copy()
+    params["q"] = found.suggestion
+    params.pop("page", None)
+    return params.urlencode()
