@@ -13,7 +13,7 @@ from communities.models import Community
 from communities.services import update_community
 from products.models import Product
 from products.selectors import CatalogueFilter, catalogue_search, public_communities
-from products.services import archive_product, update_product
+from products.services import archive_product, publish_product, update_product
 from search.documents import normalise
 from search.models import CommunityDocument, ProductDocument, Word
 
@@ -62,10 +62,14 @@ def test_normalise_lowers_case_folds_spaces_and_the_two_spellings_of_sara_am():
     assert normalise("น\u0e4d\u0e32") == "น\u0e33"
 
 
-def test_editing_a_listing_rewrites_its_document_and_adds_its_words():
+def test_a_published_change_rewrites_its_document_once_it_is_published():
     member = User.objects.get(email="member.paentai@civ.example")
+    officer = User.objects.get(email="officer.lampang@civ.example")
     product = Product.objects.get(name_th="มะนาวผง")
     update_product(member, product, name_th="มะนาวผงอบแห้ง", version=product.version)
+    # While the change waits for review the public version, and so its document, stay.
+    assert "มะนาวผงอบแห้ง" not in product_document("มะนาวผง")
+    publish_product(officer, Product.objects.get(pk=product.pk))
     assert "มะนาวผงอบแห้ง" in product_document("มะนาวผงอบแห้ง")
     assert Word.objects.filter(word="มะนาวผงอบแห้ง").exists()
 
