@@ -32,7 +32,8 @@ MATRIX = {
 GENERAL = {
     "community_create": [200, 200, 200, 403, 403, 403, 302],
     "community_import": [200, 200, 200, 403, 403, 403, 302],
-    "community_list": [200, 200, 200, 200, 200, 200, 302],
+    # Members and leaders have one community: the registry sends them to its page.
+    "community_list": [200, 200, 200, 200, 302, 302, 302],
     "community_map": [200, 200, 200, 200, 200, 200, 302],
 }
 
