@@ -87,6 +87,6 @@ def test_member_lists_officer_publishes_buyer_enquires_member_reads(phone_page, 
     # The member sees it.
     sign_in(page, "member.paentai@civ.example")
     page.goto("/products/enquiries/")
-    row = page.locator("tr.enquiry", has_text="ขอราคาส่ง 30 ถุงครับ")
+    row = page.locator("li.enquiry", has_text="ขอราคาส่ง 30 ถุงครับ")
     assert row.count() == 1
     assert "081-234-5678" in row.inner_text()
