@@ -34,7 +34,10 @@ def can_manage_members(user, community) -> bool:
     if user.is_programme_staff:
         return True
     if user.role == Role.OFFICER:
-        return user.provinces.filter(pk=community.province_id).exists()
+        # The provinces the request's scopes already read (one read per user object).
+        from .selectors import province_codes
+
+        return community.province_id in province_codes(user)
     return user.role == Role.LEADER and user.community_id == community.pk
 
 
