@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage, mailers
 from civportal.jobs import MAIL_ERRORS
 
 from . import services
+from .line import send_line
 from .models import Channel, Delivery
 
 logger = logging.getLogger(__name__)
@@ -75,4 +76,4 @@ def send_email(deliveries: list[Delivery]) -> int:
     return sent
 
 
-SENDERS = {Channel.EMAIL: send_email}
+SENDERS = {Channel.EMAIL: send_email, Channel.LINE: send_line}
