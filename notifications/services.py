@@ -111,10 +111,11 @@ def notify(
     told = [n.recipient for n in created]
     by_email = emailed_recipients(told, kind)
     by_line = line_recipients(told, kind)
-    record_deliveries(
-        [email_for(n) for n in created if n.recipient_id in by_email]
-        + [line_message_for(n, by_line[n.recipient_id]) for n in created if n.recipient_id in by_line]
-    )
+    emails = [email_for(n) for n in created if n.recipient_id in by_email]
+    lines = [
+        line_message_for(n, by_line[n.recipient_id]) for n in created if n.recipient_id in by_line
+    ]
+    record_deliveries(emails + lines)
     return [notification.pk for notification in created]
 
 
