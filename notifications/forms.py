@@ -23,7 +23,12 @@ class PreferencesForm(PortalForm):
             )
             if line is not None:
                 self.fields[f"line_{kind}"] = forms.BooleanField(
-                    label=_("LINE"), required=False, initial=row["line"], disabled=not line
+                    label=_("LINE"),
+                    required=False,
+                    initial=row["line"],
+                    disabled=not line,
+                    # The note above the table says how to connect LINE or add the friend.
+                    widget=forms.CheckboxInput(attrs={"aria-describedby": "line-help"}),
                 )
             self.fields[f"digest_{kind}"] = forms.BooleanField(
                 label=_("Weekly digest"), required=False, initial=row["in_digest"]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from outbox.line import message_text
 from outbox.models import Channel, Delivery
@@ -51,7 +52,10 @@ def email_for(notification: Notification) -> Delivery:
 def line_message_for(notification: Notification, line_id: str) -> Delivery:
     """The LINE message that carries an in-app notification, in the recipient's language:
     title and body cut to fit a phone screen, and the link back to the portal, whole."""
-    title, body = notification.text_in(notification.recipient.preferred_language or "th")
+    language = notification.recipient.preferred_language or "th"
+    title, body = notification.text_in(language)
+    with translation.override(language):
+        more = gettext("Read it all on the portal:")
     return Delivery(
         channel=Channel.LINE,
         key=f"notification:{notification.pk}",
@@ -59,7 +63,7 @@ def line_message_for(notification: Notification, line_id: str) -> Delivery:
         recipient_id=notification.recipient_id,
         to=line_id,
         subject=title[:300],
-        body=message_text(title, body, link_for(notification)),
+        body=message_text(title, body, link_for(notification), more),
     )
 
 

@@ -60,11 +60,19 @@ def _cut(text: str, limit: int) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
-def message_text(title: str, body: str, link: str = "") -> str:
-    """A notification as one LINE text message: title, body, and the link back, whole."""
-    reserve = len(link) + 2 if link else 0
-    text = _cut(f"{title}\n\n{body}".strip(), TEXT_LIMIT - reserve)
-    return f"{text}\n\n{link}" if link else text
+def message_text(title: str, body: str, link: str = "", more: str = "") -> str:
+    """A notification as one LINE text message: title, body, and the link back, whole.
+
+    When the text had to be cut, ``more`` (e.g. "Read it all on the portal:") is put
+    before the link.
+    """
+    whole = f"{title}\n\n{body}".strip()
+    if not link:
+        return _cut(whole, TEXT_LIMIT)
+    if len(whole) + len(link) + 2 <= TEXT_LIMIT:
+        return f"{whole}\n\n{link}"
+    ending = f"\n\n{more}\n{link}" if more else f"\n\n{link}"
+    return _cut(whole, TEXT_LIMIT - len(ending)) + ending
 
 
 def _describe(response: requests.Response) -> str:

@@ -19,6 +19,8 @@ from outbox import services
 from outbox.line import TEXT_LIMIT, message_text, retry_key
 from outbox.models import Channel, Delivery
 from outbox.tasks import send_deliveries
+from products.models import ENQUIRY_MESSAGE_MAX_LENGTH, Product
+from products.services import send_enquiry
 from tests.factories import make_staff, make_user
 from tests.servers import LineMessagingStandIn
 
@@ -132,16 +134,46 @@ def test_the_message_is_in_the_members_language_with_an_absolute_link_back(line_
     assert line_deliveries().get(recipient=english).body.startswith(notification.title_en)
 
 
+def test_a_buyers_long_enquiry_reaches_the_member_on_line_cut_to_fit(line_api, settings):
+    settings.CIV_SITE_URL = "https://civ.example.org"
+    keen = member()
+    product = Product.objects.filter(
+        community=keen.community, status=Product.Status.PUBLISHED
+    ).first()
+    words = "สนใจสั่งผ้าทอลายดั้งเดิม 200 ผืน ขอใบเสนอราคาและตัวอย่างสีด้วยครับ "
+    message = (words * 60)[:ENQUIRY_MESSAGE_MAX_LENGTH]
+
+    send_enquiry(
+        product,
+        client_address="203.0.113.40",
+        name="ร้านของฝากลำปาง",
+        contact="buyer@shop.example",
+        message=message,
+    )
+
+    text = line_deliveries().get(recipient=keen).body
+    assert len(text) <= TEXT_LIMIT
+    assert text.startswith(Notification.objects.get(recipient=keen).title)
+    assert "ร้านของฝากลำปาง" in text and product.name_th in text
+    assert text.endswith(
+        "…\n\nอ่านข้อความทั้งหมดได้ในระบบ:\nhttps://civ.example.org" + reverse("enquiry_list")
+    )
+    assert send_all() == 1
+    assert line_api.accepted()[0]["text"] == text
+
+
 def test_a_long_message_is_cut_to_fit_and_the_link_stays_whole():
     link = "https://civ.example.org/products/enquiries/123/"
     body = "ผ้าทอมือย้อมสีธรรมชาติจากบ้านแม่แจ๋ม " * 200  # about 7,000 characters
 
-    text = message_text("มีคำสอบถามใหม่", body, link)
+    text = message_text("มีคำสอบถามใหม่", body, link, "อ่านต่อ:")
 
     assert len(text) <= TEXT_LIMIT < 5000  # LINE's own limit for a text message
     assert text.startswith("มีคำสอบถามใหม่\n\nผ้าทอมือ")
-    assert text.endswith("…\n\n" + link)
-    assert text[: -len(link) - 3].endswith("แม่แจ๋ม")  # cut between words, at a space
+    assert text.endswith("…\n\nอ่านต่อ:\n" + link)
+    assert text.split("…")[0].endswith("แม่แจ๋ม")  # cut between words, at a space
+    short = message_text("มีคำสอบถามใหม่", "ขอราคาส่ง", link, "อ่านต่อ:")
+    assert short == "มีคำสอบถามใหม่\n\nขอราคาส่ง\n\n" + link  # whole: nothing to read on
 
 
 def test_thai_without_spaces_is_never_cut_between_a_letter_and_its_marks():
