@@ -7,7 +7,6 @@ than 409/429 (a blocked or unknown user id, a bad token) fails only its own row,
 good; 429, 5xx and network errors stop the chunk and leave it to the outbox's back-off.
 """
 
-import logging
 import unicodedata
 import uuid
 
@@ -16,8 +15,6 @@ from django.conf import settings
 
 from . import services
 from .models import Delivery
-
-logger = logging.getLogger(__name__)
 
 PUSH_PATH = "/v2/bot/message/push"
 # LINE takes up to 5,000 characters in a text message; a notification is read on a phone,
@@ -28,10 +25,6 @@ ELLIPSIS = "…"
 # vowel with nothing to carry it.
 LEADING_VOWELS = "เแโใไ"
 RETRY_KEY_NAMESPACE = uuid.UUID("6c3c8f0e-4f51-4f0e-9a55-3b8d1c2a7e10")
-
-# Rows are marked sent in small batches: a worker killed mid-chunk pushes again at most
-# this many, with the same retry key, which LINE refuses as already accepted.
-MARK_SENT_EVERY = 10
 
 
 class LineUnavailable(Exception):
@@ -98,32 +91,16 @@ def _push(session: requests.Session, delivery: Delivery) -> bool:
     return False
 
 
+def _bearer_session() -> requests.Session:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {settings.LINE_CHANNEL_ACCESS_TOKEN}"
+    return session
+
+
 def send_line(deliveries: list[Delivery]) -> int:
     """Push a chunk over one HTTP session; returns how many LINE accepted."""
     if not settings.LINE_CHANNEL_ACCESS_TOKEN:
         # The token was removed after these were recorded: keep them for when it is back.
         services.mark_failed(deliveries, "LINE_CHANNEL_ACCESS_TOKEN is not set")
         return 0
-    settled: set[int] = set()
-    batch: list[Delivery] = []
-    sent = 0
-    with requests.Session() as session:
-        session.headers["Authorization"] = f"Bearer {settings.LINE_CHANNEL_ACCESS_TOKEN}"
-        try:
-            for delivery in deliveries:
-                accepted = _push(session, delivery)
-                settled.add(delivery.pk)
-                if not accepted:
-                    continue
-                batch.append(delivery)
-                sent += 1
-                if len(batch) >= MARK_SENT_EVERY:
-                    services.mark_sent(batch)
-                    batch = []
-        except LineUnavailable as error:
-            logger.warning("LINE chunk interrupted after %d sent: %s", sent, error)
-            services.mark_sent(batch)
-            services.mark_failed([d for d in deliveries if d.pk not in settled], str(error))
-            return sent
-    services.mark_sent(batch)
-    return sent
+    return services.send_chunk(deliveries, _bearer_session, _push, (LineUnavailable,))

@@ -361,3 +361,18 @@ def test_saving_while_line_is_off_keeps_the_line_choice(line_api, settings):
     client.post(reverse("notification_preferences"), {"email_enquiry_received": "on"})
 
     assert Preference.objects.get(user=user, kind=Kind.ENQUIRY_RECEIVED).line is True
+
+
+def test_messages_waiting_when_the_token_is_removed_wait_for_it_to_come_back(line_api, settings):
+    tell([member()])
+    settings.LINE_CHANNEL_ACCESS_TOKEN = ""
+
+    assert send_all() == 0
+
+    delivery = line_deliveries().get()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert "LINE_CHANNEL_ACCESS_TOKEN" in delivery.last_error
+    assert line_api.received() == []
+    settings.LINE_CHANNEL_ACCESS_TOKEN = line_api.TOKEN
+    line_deliveries().update(next_attempt_at=timezone.now())
+    assert send_all() == 1
