@@ -291,6 +291,19 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CIV Portal] "
 LINE_LOGIN_CHANNEL_ID = env("LINE_LOGIN_CHANNEL_ID", "")
 LINE_LOGIN_CHANNEL_SECRET = env("LINE_LOGIN_CHANNEL_SECRET", "")
 LINE_LOGIN_ENABLED = bool(LINE_LOGIN_CHANNEL_ID and LINE_LOGIN_CHANNEL_SECRET)
+# LINE messages (Messaging API push) to members who connected LINE and chose it for a
+# kind of notification. The Messaging API channel must sit under the same LINE provider
+# as the Login channel: LINE user ids differ from one provider to another, and the id
+# allauth stored at sign-in is the one the push is addressed to. Without a channel access
+# token the LINE choice is hidden and no LINE message is recorded.
+LINE_MESSAGING_API_URL = env("LINE_MESSAGING_API_URL", "https://api.line.me").rstrip("/")
+LINE_CHANNEL_ACCESS_TOKEN = env("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_MESSAGING_ENABLED = bool(LINE_CHANNEL_ACCESS_TOKEN)
+# Workers only: seconds a push waits for LINE before the message is retried later.
+LINE_TIMEOUT = float(env("LINE_TIMEOUT", "10"))
+# The Official Account's "add friend" link (https://line.me/R/ti/p/@...): LINE delivers a
+# push only to people who have added the account as a friend. Shown on the preferences page.
+LINE_ADD_FRIEND_URL = env("LINE_ADD_FRIEND_URL", "")
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.InvitationSocialAdapter"
 SOCIALACCOUNT_PROVIDERS = {
     "line": {

@@ -26,6 +26,6 @@ class NotificationAdmin(ScopedAdmin, admin.ModelAdmin):
 @admin.register(Preference)
 class PreferenceAdmin(ScopedAdmin, admin.ModelAdmin):
     selector = saved_preferences_for
-    list_display = ["user", "kind", "email", "in_digest"]
-    list_filter = ["kind", "email", "in_digest"]
+    list_display = ["user", "kind", "email", "line", "in_digest"]
+    list_filter = ["kind", "email", "line", "in_digest"]
     list_select_related = ["user"]

@@ -39,7 +39,8 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    # Its e-mail, if any, is an outbox delivery (outbox.models.Delivery, "notification:<id>").
+    # Its e-mail and LINE message, if any, are outbox deliveries (outbox.models.Delivery,
+    # "notification:<id>", one per channel).
 
     class Meta:
         verbose_name = _("notification")
@@ -80,6 +81,8 @@ class Preference(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     email = models.BooleanField(_("send e-mail"), default=True)
+    # Off until chosen: LINE reaches only members who connected LINE (selectors.line_ids).
+    line = models.BooleanField(_("send on LINE"), default=False)
     in_digest = models.BooleanField(_("include in weekly digest"), default=True)
 
     class Meta:

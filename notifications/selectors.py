@@ -1,5 +1,7 @@
 """Reads of a person's own notifications and preferences; nobody reads another's inbox."""
 
+from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.db.models import QuerySet
 
 from civportal.access import get_in_scope_or_404
@@ -24,7 +26,8 @@ def saved_preferences_for(user) -> QuerySet[Preference]:
 
 
 def preferences_for(user) -> list[dict]:
-    """One row per kind with the person's choice, or the defaults (e-mail on, in digest)."""
+    """One row per kind with the person's choice, or the defaults (e-mail on, in digest,
+    LINE off)."""
     saved = {preference.kind: preference for preference in saved_preferences_for(user)}
     rows = []
     for kind in CONFIGURABLE_KINDS:
@@ -35,6 +38,7 @@ def preferences_for(user) -> list[dict]:
                 "label": kind.label,
                 "email": preference.email if preference else True,
                 "in_digest": preference.in_digest if preference else True,
+                "line": preference.line if preference else False,
             }
         )
     return rows
@@ -49,3 +53,32 @@ def emailed_recipients(users, kind: str) -> set[int]:
         ).values_list("user_id", flat=True)
     )
     return {user.pk for user in users if user.pk not in declined}
+
+
+def line_ids(users) -> dict[int, str]:
+    """The LINE user id of each of ``users`` who connected a LINE account (LINE Login).
+
+    The Messaging API channel sits under the same LINE provider as the Login channel, so
+    the id allauth stored at sign-in is the one a push is addressed to. Someone who
+    connected two LINE accounts is reached on the latest.
+    """
+    return dict(
+        SocialAccount.objects.filter(provider="line", user_id__in=[user.pk for user in users])
+        .order_by("pk")
+        .values_list("user_id", "uid")
+    )
+
+
+def line_recipients(users, kind: str) -> dict[int, str]:
+    """LINE user id per user who gets this kind on LINE: chosen, and LINE connected.
+
+    Empty while the portal has no Messaging API channel (no access token).
+    """
+    if not settings.LINE_MESSAGING_ENABLED:
+        return {}
+    chosen = set(
+        Preference.objects.filter(
+            user_id__in=[user.pk for user in users], kind=kind, line=True
+        ).values_list("user_id", flat=True)
+    )
+    return line_ids([user for user in users if user.pk in chosen])

@@ -1,4 +1,5 @@
-"""Notifications: one in-app message per (recipient, kind, event), e-mail through the outbox.
+"""Notifications: one in-app message per (recipient, kind, event); e-mail and LINE messages
+through the outbox.
 
 Feature code calls ``notify`` inside its own transaction; the database's unique
 constraint makes a repeated or retried call a no-op for recipients already told.
@@ -10,12 +11,14 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from outbox.line import message_text
 from outbox.models import Channel, Delivery
 from outbox.services import record_deliveries
 
 from .models import Kind, Notification, Preference
-from .selectors import emailed_recipients
+from .selectors import emailed_recipients, line_recipients
 
 
 def render_message(template: str, context: dict, language: str) -> tuple[str, str]:
@@ -26,9 +29,14 @@ def render_message(template: str, context: dict, language: str) -> tuple[str, st
     return title, body
 
 
+def link_for(notification: Notification) -> str:
+    """The notification's page as an absolute address, for messages read outside the portal."""
+    return settings.CIV_SITE_URL.rstrip("/") + notification.url if notification.url else ""
+
+
 def email_for(notification: Notification) -> Delivery:
     """The e-mail that carries an in-app notification: its title, body and a link back."""
-    link = settings.CIV_SITE_URL.rstrip("/") + notification.url if notification.url else ""
+    link = link_for(notification)
     title, body = notification.text_in(notification.recipient.preferred_language or "th")
     return Delivery(
         channel=Channel.EMAIL,
@@ -41,6 +49,24 @@ def email_for(notification: Notification) -> Delivery:
     )
 
 
+def line_message_for(notification: Notification, line_id: str) -> Delivery:
+    """The LINE message that carries an in-app notification, in the recipient's language:
+    title and body cut to fit a phone screen, and the link back to the portal, whole."""
+    language = notification.recipient.preferred_language or "th"
+    title, body = notification.text_in(language)
+    with translation.override(language):
+        more = gettext("Read it all on the portal:")
+    return Delivery(
+        channel=Channel.LINE,
+        key=f"notification:{notification.pk}",
+        notification=notification,
+        recipient_id=notification.recipient_id,
+        to=line_id,
+        subject=title[:300],
+        body=message_text(title, body, link_for(notification), more),
+    )
+
+
 @transaction.atomic
 def notify(
     recipients: Iterable, *, kind: Kind, event_key: str, template: str, context: dict, url: str = ""
@@ -48,9 +74,10 @@ def notify(
     """Tell each recipient about one event, once; returns the ids of the new notifications.
 
     The message is rendered in Thai and English, so the inbox follows the language a
-    reader is using; the e-mail goes in the recipient's own language. The e-mails (where
-    the recipient's preferences allow) are recorded as outbox deliveries in this same
-    transaction and handed to the workers after it commits.
+    reader is using; the e-mail and LINE message go in the recipient's own language. They
+    (where the recipient's preferences allow, and for LINE where LINE is connected) are
+    recorded as outbox deliveries in this same transaction and handed to the workers after
+    it commits.
     """
     recipients = {user.pk: user for user in recipients if user is not None and user.is_active}
     if not recipients:
@@ -85,8 +112,14 @@ def notify(
             recipient_id__in=[row.recipient_id for row in rows], kind=kind, event_key=event_key
         ).select_related("recipient")
     )
-    by_email = emailed_recipients([n.recipient for n in created], kind)
-    record_deliveries([email_for(n) for n in created if n.recipient_id in by_email])
+    told = [n.recipient for n in created]
+    by_email = emailed_recipients(told, kind)
+    by_line = line_recipients(told, kind)
+    emails = [email_for(n) for n in created if n.recipient_id in by_email]
+    lines = [
+        line_message_for(n, by_line[n.recipient_id]) for n in created if n.recipient_id in by_line
+    ]
+    record_deliveries(emails + lines)
     return [notification.pk for notification in created]
 
 
@@ -121,13 +154,15 @@ def settle(kind: Kind, event_key_prefix: str) -> int:
 
 @transaction.atomic
 def set_preferences(actor, choices: dict[str, dict[str, bool]]) -> None:
-    """Save the actor's e-mail / digest choice per kind (in-app is always on)."""
+    """Save the actor's e-mail / LINE / digest choice per kind (in-app is always on).
+
+    A choice without "line" (LINE not offered to the actor) keeps the saved LINE choice.
+    """
     valid = {kind.value for kind in Kind}
     for kind, choice in choices.items():
         if kind not in valid:
             raise ValueError(f"unknown kind: {kind}")
-        Preference.objects.update_or_create(
-            user=actor,
-            kind=kind,
-            defaults={"email": bool(choice["email"]), "in_digest": bool(choice["in_digest"])},
-        )
+        defaults = {"email": bool(choice["email"]), "in_digest": bool(choice["in_digest"])}
+        if "line" in choice:
+            defaults["line"] = bool(choice["line"])
+        Preference.objects.update_or_create(user=actor, kind=kind, defaults=defaults)

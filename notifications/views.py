@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import PreferencesForm
-from .selectors import get_notification_for, inbox_for, preferences_for
+from .selectors import get_notification_for, inbox_for, line_ids, preferences_for
 
 PAGE_SIZE = 30
 
@@ -51,9 +52,16 @@ def notification_read_all(request):
 
 @login_required
 def notification_preferences(request):
-    form = PreferencesForm(preferences_for(request.user), request.POST or None)
+    # LINE is offered only when the portal has a Messaging API channel; it can be chosen
+    # only by someone who connected LINE, since the push goes to that LINE user id.
+    line = bool(line_ids([request.user])) if settings.LINE_MESSAGING_ENABLED else None
+    form = PreferencesForm(preferences_for(request.user), request.POST or None, line=line)
     if request.method == "POST" and form.is_valid():
         services.set_preferences(request.user, form.choices())
         messages.success(request, _("Notification preferences saved."))
         return redirect("notification_preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "line_add_friend_url": settings.LINE_ADD_FRIEND_URL},
+    )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
+    LINE = "line", _("LINE")
 
 
 class Delivery(models.Model):
@@ -43,7 +44,8 @@ class Delivery(models.Model):
         related_name="+",
         verbose_name=_("recipient"),
     )
-    # The address used: an e-mail address (an invitee has no account yet).
+    # The address used: an e-mail address (an invitee has no account yet), or for LINE
+    # the recipient's LINE user id (from their connected LINE Login account).
     to = models.CharField(_("to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"))

@@ -7,8 +7,10 @@ talks to a mail server, and nothing is lost if the broker is away: ``sweep`` (ev
 minute) hands over again whatever is due and waiting.
 """
 
+import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from functools import partial
 
@@ -24,8 +26,13 @@ from civportal.jobs import dispatch, dispatch_on_commit
 from .models import Delivery
 from .permissions import can_manage_deliveries
 
+logger = logging.getLogger(__name__)
+
 SEND_TASK = "outbox.tasks.send_deliveries"
 SWEEP_LIMIT = 20_000
+# Rows are marked sent in small batches: a worker killed mid-chunk re-sends at most this
+# many (with the same Message-ID or LINE retry key, which lets the repeat be dropped).
+MARK_SENT_EVERY = 10
 
 
 def chunks(ids: list[int]) -> Iterable[list[int]]:
@@ -108,6 +115,46 @@ def mark_failed(deliveries: list[Delivery], error: str, *, permanent: bool = Fal
             dispatched_at=None,
             last_error=error[:500],
         )
+
+
+def send_chunk(
+    deliveries: list[Delivery],
+    connect: Callable[[], AbstractContextManager],
+    send_one: Callable[[object, Delivery], bool],
+    unavailable: tuple[type[BaseException], ...],
+) -> int:
+    """Send a claimed chunk over one connection and record every outcome; returns how many
+    were sent.
+
+    ``send_one(connection, delivery)`` answers True when the message went, False when it
+    was refused for good (having marked it failed itself). An ``unavailable`` error (the
+    server down, hung or busy) stops the chunk: what went is marked sent, the rest is
+    retried later with back-off.
+    """
+    settled: set[int] = set()
+    batch: list[Delivery] = []
+    sent = 0
+    try:
+        with connect() as connection:
+            for delivery in deliveries:
+                accepted = send_one(connection, delivery)
+                settled.add(delivery.pk)
+                if not accepted:
+                    continue
+                batch.append(delivery)
+                sent += 1
+                if len(batch) >= MARK_SENT_EVERY:
+                    mark_sent(batch)
+                    batch = []
+    except unavailable as error:
+        logger.warning("%s chunk interrupted after %d sent: %r", deliveries[0].channel, sent, error)
+        mark_sent(batch)
+        mark_failed(
+            [d for d in deliveries if d.pk not in settled], f"{type(error).__name__}: {error}"
+        )
+        return sent
+    mark_sent(batch)
+    return sent
 
 
 def sweep(now=None) -> int:

@@ -364,3 +364,106 @@ def post_form(session: requests.Session, url: str, data: dict, files=None, timeo
         allow_redirects=False,
         timeout=timeout,
     )
+
+
+class LineMessagingStandIn:
+    """LINE's Messaging API push endpoint on a local port, in this process: records every
+    push and answers as LINE does.
+
+    ``script`` gives the answers to the first pushes in turn: a status code, or
+    ``(status, delay)`` to answer late (a client that timed out may still have been
+    accepted); after it, pushes are accepted (200). A retry key already accepted is
+    answered 409, ids in ``refuse`` 400, a wrong token 401. ``stop()`` and ``start()``
+    take it down and bring it back on the same port.
+    """
+
+    TOKEN = "line-test-channel-token"
+
+    def __init__(self, script=(), refuse=()):
+        self.port = free_port()
+        self.script = list(script)
+        self.refuse = set(refuse)
+        self.pushes = []  # {"to", "text", "retry_key", "authorization", "status"}
+        self._accepted_keys = set()
+        self._lock = threading.Lock()
+        self.server = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _answer(self, push: dict) -> tuple[int, float]:
+        with self._lock:
+            if push["authorization"] != f"Bearer {self.TOKEN}":
+                status, delay = 401, 0.0
+            elif push["retry_key"] in self._accepted_keys:
+                status, delay = 409, 0.0
+            elif push["to"] in self.refuse:
+                status, delay = 400, 0.0
+            elif self.script:
+                answer = self.script.pop(0)
+                status, delay = answer if isinstance(answer, tuple) else (answer, 0.0)
+            else:
+                status, delay = 200, 0.0
+            if status == 200:
+                self._accepted_keys.add(push["retry_key"])
+            push["status"] = status
+            self.pushes.append(push)
+        return status, delay
+
+    def start(self):
+        import json
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if self.path != "/v2/bot/message/push":
+                    self.send_error(404)
+                    return
+                status, delay = stand_in._answer(
+                    {
+                        "to": payload["to"],
+                        "text": payload["messages"][0]["text"],
+                        "type": payload["messages"][0]["type"],
+                        "retry_key": self.headers.get("X-Line-Retry-Key"),
+                        "authorization": self.headers.get("Authorization"),
+                    }
+                )
+                time.sleep(delay)
+                body = json.dumps({"sentMessages": []} if status == 200 else {"message": "no"})
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def env(self) -> dict:
+        return {
+            "LINE_MESSAGING_API_URL": self.url,
+            "LINE_CHANNEL_ACCESS_TOKEN": self.TOKEN,
+            "LINE_TIMEOUT": "2",
+        }
+
+    def received(self) -> list[dict]:
+        with self._lock:
+            return list(self.pushes)
+
+    def accepted(self) -> list[dict]:
+        return [push for push in self.received() if push["status"] == 200]
