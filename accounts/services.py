@@ -203,3 +203,31 @@ def end_sessions_of(user: User) -> int:
             ended.append(session.pk)
     Session.objects.filter(pk__in=ended).delete()
     return len(ended)
+
+
+@transaction.atomic(durable=True)
+def update_profile(actor: User, *, full_name: str, preferred_language: str) -> User:
+    """The signed-in person's own name and the language the portal and its e-mails use."""
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise ValidationError({"full_name": _("Please enter your full name.")})
+    languages = {code for code, _name in settings.LANGUAGES}
+    if preferred_language not in languages:
+        raise ValidationError({"preferred_language": _("Choose Thai or English.")})
+    person = User.objects.select_for_update().get(pk=actor.pk)
+    person.full_name = full_name[:200]
+    person.preferred_language = preferred_language
+    person.save(update_fields=["full_name", "preferred_language"])
+    return person
+
+
+@transaction.atomic(durable=True)
+def end_own_session(actor: User, user_session_id: int) -> bool:
+    """Sign the actor out on one of their other devices; False if no such session of theirs."""
+    from allauth.usersessions.models import UserSession
+
+    user_session = UserSession.objects.filter(pk=user_session_id, user=actor).first()
+    if user_session is None:
+        return False
+    user_session.end()
+    return True
