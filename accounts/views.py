@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from civportal.confirm import confirmation_page, is_confirmed
 from civportal.forms import save_once, save_through_service
@@ -17,8 +17,8 @@ from civportal.forms import save_once, save_through_service
 from . import services
 from .adapter import INVITATION_SESSION_KEY
 from .forms import AcceptInvitationForm, AcceptLinkInvitationForm, InviteMemberForm, ProfileForm
-from .models import COMMUNITY_ROLES, Role
 from .mfa import needs_second_factor
+from .models import COMMUNITY_ROLES, Role
 from .permissions import can_deactivate, can_revoke_invitation
 from .selectors import (
     community_people,
@@ -212,9 +212,7 @@ def profile_view(request):
         initial={"full_name": user.full_name, "preferred_language": user.preferred_language},
     )
     if request.method == "POST" and form.is_valid():
-        person = save_through_service(
-            form, services.update_profile, user, **form.cleaned_data
-        )
+        person = save_through_service(form, services.update_profile, user, **form.cleaned_data)
         if person is not None:
             messages.success(request, _("Your profile is saved."))
             response = redirect("profile")
