@@ -195,14 +195,19 @@ def deactivate_user(actor, person: User) -> User:
 
 
 def end_sessions_of(user: User) -> int:
-    """Delete the user's Django sessions (database sessions hold no user column, so each
-    live session is decoded); returns how many ended."""
-    ended = []
+    """Delete the user's Django sessions and their entries in the list of devices signed in
+    (allauth.usersessions); returns how many sessions ended. The list names the sessions
+    made by signing in; a session it missed (database sessions hold no user column) is
+    found by decoding each live one."""
+    from allauth.usersessions.models import UserSession
+
+    listed = UserSession.objects.filter(user=user)
+    ended = set(listed.values_list("session_key", flat=True))
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get(SESSION_KEY) == str(user.pk):
-            ended.append(session.pk)
-    Session.objects.filter(pk__in=ended).delete()
-    return len(ended)
+            ended.add(session.pk)
+    listed.delete()
+    return Session.objects.filter(pk__in=ended).delete()[0]
 
 
 @transaction.atomic(durable=True)
