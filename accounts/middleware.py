@@ -5,8 +5,10 @@ import time
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 from .mfa import SECOND_FACTOR_SESSION_KEY, has_second_factor, needs_second_factor
 
@@ -56,6 +58,14 @@ class RequireSecondFactorMiddleware:
             if has_second_factor(user):
                 request.session[SECOND_FACTOR_SESSION_KEY] = True
             elif not _open_while_setting_up(request):
+                if request.method == "GET":
+                    messages.info(
+                        request,
+                        _(
+                            "Your role signs in with a second step. Set up an authenticator "
+                            "app to continue."
+                        ),
+                    )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
 
