@@ -1,11 +1,14 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.stages import EmailVerificationStage
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import render
 
+from .mfa import SECOND_FACTOR_TYPES, needs_second_factor
 from .models import COMMUNITY_ROLES
 from .services import accept_invitation_with_line, open_invitation
 
@@ -78,3 +81,18 @@ class InvitationSocialAdapter(DefaultSocialAccountAdapter):
             ) from None
         request.session.pop(INVITATION_SESSION_KEY, None)
         return user
+
+
+class PortalMFAAdapter(DefaultMFAAdapter):
+    """allauth.mfa for the portal: an account that must have a second factor
+    (accounts.mfa.needs_second_factor) cannot remove its last one."""
+
+    def can_delete_authenticator(self, authenticator):
+        user = authenticator.user
+        if authenticator.type not in SECOND_FACTOR_TYPES or not needs_second_factor(user):
+            return True
+        return (
+            Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTOR_TYPES)
+            .exclude(pk=authenticator.pk)
+            .exists()
+        )

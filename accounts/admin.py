@@ -1,6 +1,8 @@
 from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -107,4 +109,10 @@ class GroupAdmin(ScopedAdmin, BaseGroupAdmin):
 # connection is its owner's to make or remove (allauth's connections page); an account is
 # stopped by deactivating it. So none of them has an admin — no unscoped door.
 for _model in (SocialApp, SocialAccount, SocialToken):
+    admin.site.unregister(_model)
+
+# allauth.mfa and allauth.usersessions register theirs too. An authenticator holds its
+# owner's TOTP secret and is theirs to add or remove (the profile's two-step pages); a
+# session is its owner's to end (the profile), and deactivating an account ends them all.
+for _model in (Authenticator, UserSession):
     admin.site.unregister(_model)

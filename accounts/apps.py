@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import selectors  # noqa: F401  (connects forget_province_codes)
+        from .mfa import remember_at_sign_in
+
+        user_logged_in.connect(remember_at_sign_in, dispatch_uid="accounts.remember_at_sign_in")

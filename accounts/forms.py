@@ -93,3 +93,12 @@ class InviteMemberForm(OneTimeTokenMixin, PortalForm):
         if cleaned.get("how") == self.LINK:
             cleaned["email"] = ""
         return cleaned
+
+
+class ProfileForm(PortalForm):
+    """The profile page: one's own name and language."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"), choices=[("th", "ไทย"), ("en", "English")]
+    )

@@ -145,3 +145,26 @@ def forget_province_codes(sender, instance, **kwargs):
     """A change of the provinces drops what this user object had read of them."""
     if isinstance(instance, User):
         instance.__dict__.pop(PROVINCE_CODES, None)
+
+
+def profile_of(user, current_session_key: str | None) -> dict:
+    """What the profile page shows of one's own account: the devices signed in (this one
+    first), the second factors in use and the connected LINE accounts."""
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+    from allauth.usersessions.models import UserSession
+
+    sessions = sorted(
+        UserSession.objects.purge_and_list(user),
+        key=lambda s: (s.session_key != current_session_key, -s.last_seen_at.timestamp()),
+    )
+    for user_session in sessions:
+        user_session.current = user_session.session_key == current_session_key
+    types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    return {
+        "user_sessions": sessions,
+        "has_totp": Authenticator.Type.TOTP in types,
+        "has_passkey": Authenticator.Type.WEBAUTHN in types,
+        "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in types,
+        "line_accounts": list(SocialAccount.objects.filter(user=user, provider="line")),
+    }

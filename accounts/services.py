@@ -195,11 +195,44 @@ def deactivate_user(actor, person: User) -> User:
 
 
 def end_sessions_of(user: User) -> int:
-    """Delete the user's Django sessions (database sessions hold no user column, so each
-    live session is decoded); returns how many ended."""
-    ended = []
+    """Delete the user's Django sessions and their entries in the list of devices signed in
+    (allauth.usersessions); returns how many sessions ended. The list names the sessions
+    made by signing in; a session it missed (database sessions hold no user column) is
+    found by decoding each live one."""
+    from allauth.usersessions.models import UserSession
+
+    listed = UserSession.objects.filter(user=user)
+    ended = set(listed.values_list("session_key", flat=True))
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get(SESSION_KEY) == str(user.pk):
-            ended.append(session.pk)
-    Session.objects.filter(pk__in=ended).delete()
-    return len(ended)
+            ended.add(session.pk)
+    listed.delete()
+    return Session.objects.filter(pk__in=ended).delete()[0]
+
+
+@transaction.atomic(durable=True)
+def update_profile(actor: User, *, full_name: str, preferred_language: str) -> User:
+    """The signed-in person's own name and the language the portal and its e-mails use."""
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise ValidationError({"full_name": _("Please enter your full name.")})
+    languages = {code for code, _name in settings.LANGUAGES}
+    if preferred_language not in languages:
+        raise ValidationError({"preferred_language": _("Choose Thai or English.")})
+    person = User.objects.select_for_update().get(pk=actor.pk)
+    person.full_name = full_name[:200]
+    person.preferred_language = preferred_language
+    person.save(update_fields=["full_name", "preferred_language"])
+    return person
+
+
+@transaction.atomic(durable=True)
+def end_own_session(actor: User, user_session_id: int) -> bool:
+    """Sign the actor out on one of their other devices; False if no such session of theirs."""
+    from allauth.usersessions.models import UserSession
+
+    user_session = UserSession.objects.filter(pk=user_session_id, user=actor).first()
+    if user_session is None:
+        return False
+    user_session.end()
+    return True

@@ -9,13 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from civportal.confirm import confirmation_page, is_confirmed
 from civportal.forms import save_once, save_through_service
 
 from . import services
 from .adapter import INVITATION_SESSION_KEY
-from .forms import AcceptInvitationForm, AcceptLinkInvitationForm, InviteMemberForm
+from .forms import AcceptInvitationForm, AcceptLinkInvitationForm, InviteMemberForm, ProfileForm
+from .mfa import needs_second_factor
 from .models import COMMUNITY_ROLES, Role
 from .permissions import can_deactivate, can_revoke_invitation
 from .selectors import (
@@ -24,6 +26,7 @@ from .selectors import (
     get_person_for,
     managed_community_for,
     pending_invitations,
+    profile_of,
 )
 
 
@@ -197,3 +200,45 @@ def person_deactivate(request, pk):
     services.deactivate_user(request.user, person)
     messages.success(request, _("%(name)s can no longer sign in.") % {"name": person})
     return redirect(back)
+
+
+@login_required
+def profile_view(request):
+    """One's own account: name and language, password, notifications, LINE, the second
+    factor and the devices signed in."""
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        initial={"full_name": user.full_name, "preferred_language": user.preferred_language},
+    )
+    if request.method == "POST" and form.is_valid():
+        person = save_through_service(form, services.update_profile, user, **form.cleaned_data)
+        if person is not None:
+            messages.success(request, _("Your profile is saved."))
+            response = redirect("profile")
+            # The language switch's cookie outranks the saved preference: keep them equal.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                person.preferred_language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+            )
+            return response
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            **profile_of(user, request.session.session_key),
+            "second_factor_required": needs_second_factor(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def profile_session_end(request, pk):
+    if services.end_own_session(request.user, pk):
+        messages.success(request, _("That device is signed out."))
+    return redirect("profile")

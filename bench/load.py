@@ -171,9 +171,41 @@ def sign_in(server: Gunicorn, email: str, password: str) -> str:
     connection_.close()
     for header in response.headers.get_all("Set-Cookie") or []:
         cookies.load(header)
+    if response.status == 302 and response.headers["Location"] == "/accounts/2fa/authenticate/":
+        response = _answer_code(server, email, cookies)
     if response.status != 302 or "sessionid" not in cookies:
         raise SystemExit(f"sign-in of {email} failed: {response.status}")
     return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items())
+
+
+def _answer_code(server: Gunicorn, email: str, cookies: SimpleCookie):
+    """The sign-in's second step: the account's current authenticator code (tests.totp)."""
+    from tests.totp import code_for
+
+    body = urlencode(
+        {
+            "code": code_for(User.objects.get(email=email)),
+            "csrfmiddlewaretoken": cookies["csrftoken"].value,
+        }
+    )
+    connection_ = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection_.request(
+        "POST",
+        "/accounts/2fa/authenticate/",
+        body=body,
+        headers={
+            **PROXY_HEADERS,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items()),
+            "Referer": f"https://127.0.0.1:{server.port}/accounts/2fa/authenticate/",
+        },
+    )
+    response = connection_.getresponse()
+    response.read()
+    connection_.close()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    return response
 
 
 # --- The load -----------------------------------------------------------------------------

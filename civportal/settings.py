@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.line",
+    # Second factors (TOTP, recovery codes, passkeys) and the list of one's signed-in sessions.
+    "allauth.mfa",
+    "allauth.usersessions",
     "simple_history",
     # The project package itself: form submission tokens, the orphan-file sweep.
     "civportal",
@@ -99,6 +102,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Records when each signed-in session was last used (at most every few minutes).
+    "accounts.middleware.SessionActivityMiddleware",
+    # Staff, officers, coordinators and superusers set up a second factor before anything else.
+    "accounts.middleware.RequireSecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A repeated create form (double click, resent POST) goes to what the first one made.
     "civportal.middleware.AlreadySubmittedMiddleware",
@@ -282,6 +289,25 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CIV Portal] "
+# --- Second factor (allauth.mfa) ---
+# Programme staff, officers, company coordinators and superusers must have one
+# (accounts.middleware.RequireSecondFactorMiddleware sends them to set it up first);
+# mentors, leaders and members may add one from their profile. An authenticator app
+# (TOTP) with recovery codes, and passkeys/security keys (WebAuthn) where the browser has
+# them. A wrong code counts against the same "login_failed" limits as a wrong password
+# (per address and per account, ACCOUNT_RATE_LIMITS above); a passkey sign-in has its own.
+MFA_ADAPTER = "accounts.adapter.PortalMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "CIV Portal"
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+# Browsers allow WebAuthn on https:// and on http://localhost only.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Roles that cannot work without a second factor.
+MFA_REQUIRED_ROLES = ("staff", "officer", "coordinator")
+# Active sessions on the profile page: the last use is written at most this often.
+USERSESSIONS_TRACK_ACTIVITY = False
+SESSION_ACTIVITY_INTERVAL = int(env("SESSION_ACTIVITY_INTERVAL", "300"))
 # LINE Login (allauth's LINE provider) for community members and leaders: a LINE Login
 # channel's id and secret from the LINE Developers console. Without them the "sign in with
 # LINE" buttons are hidden and nothing else changes. Nobody signs up through LINE: a LINE

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import accept_invitation_view
+from accounts.views import accept_invitation_view, profile_session_end, profile_view
 
 from . import views
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/profile/", profile_view, name="profile"),
+    path(
+        "accounts/profile/sessions/<int:pk>/end/", profile_session_end, name="profile_session_end"
+    ),
     path("accounts/", include("allauth.urls")),
     path("invite/<str:token>/", accept_invitation_view, name="accept_invitation"),
     path("people/", include("accounts.urls")),

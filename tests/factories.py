@@ -4,6 +4,7 @@ from itertools import count
 
 from allauth.account.models import EmailAddress
 
+from accounts.mfa import enrol_totp, needs_second_factor
 from accounts.models import Role, User
 from communities.models import Organisation, Province
 
@@ -11,7 +12,10 @@ _seq = count(1)
 PASSWORD = "a-long-test-password-2568"
 
 
-def make_user(role: str, **fields) -> User:
+def make_user(role: str, *, second_factor: bool = True, **fields) -> User:
+    """A user of ``role`` with a verified address; the roles that must have a second factor
+    get an authenticator-app one (tests.totp gives its codes) unless ``second_factor`` is
+    False — for tests of the setup it sends them to."""
     email = fields.pop("email", f"{role}{next(_seq)}@test.civ.example")
     provinces = fields.pop("provinces", ())
     user = User.objects.create_user(
@@ -24,6 +28,8 @@ def make_user(role: str, **fields) -> User:
     if provinces:
         user.provinces.set(provinces)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    if second_factor and needs_second_factor(user):
+        enrol_totp(user)
     return user
 
 

@@ -19,6 +19,7 @@ from email import message_from_bytes
 from email.policy import default as default_policy
 from html import unescape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -334,6 +335,24 @@ def signed_in(base: str, email: str, password: str) -> requests.Session:
         allow_redirects=False,
     )
     assert response.status_code == 302, response.text[:2000]
+    if urlsplit(response.headers["Location"]).path == "/accounts/2fa/authenticate/":
+        # The account has a second factor: its current code, as the authenticator app shows.
+        from accounts.models import User
+        from tests.totp import code_for
+
+        code_page = f"{base}/accounts/2fa/authenticate/"
+        session.get(code_page, timeout=10)
+        response = session.post(
+            code_page,
+            data={
+                "code": code_for(User.objects.get(email__iexact=email)),
+                "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            },
+            headers={"Referer": code_page},
+            timeout=10,
+            allow_redirects=False,
+        )
+        assert response.status_code == 302, response.text[:2000]
     return session
 
 

@@ -4,6 +4,7 @@ company / community" answering 404 (cannot see) or 403 (can see, cannot edit) â€
 import pytest
 from django.urls import reverse
 
+from accounts.mfa import enrol_totp
 from accounts.models import Role, User
 from communities.models import Community, Organisation, Subdistrict
 from communities.services import register_community
@@ -253,6 +254,7 @@ def company_b(settings, tmp_path):
     coordinator = User.objects.create(
         email="coordinator.b@civ.example", role=Role.COORDINATOR, organisation=company
     )
+    enrol_totp(coordinator)  # coordinators must have a second factor
     mentor = User.objects.create(
         email="mentor.b@civ.example", role=Role.MENTOR, organisation=company
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from communities.management.commands.seed_demo import demo_password
+from tests.totp import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +60,7 @@ def test_a_signed_in_staff_member_cannot_check_another_password_at_the_admin_log
 
 
 def test_signing_in_through_the_portal_with_next_opens_the_admin(client):
-    response = client.post(
-        reverse("account_login") + "?next=/admin/",
-        {"login": SUPERUSER, "password": demo_password()},
-    )
+    response = sign_in(client, SUPERUSER, demo_password(), next_url="/admin/")
 
     assert response.status_code == 302 and response.url == "/admin/"
     assert client.get("/admin/").status_code == 200

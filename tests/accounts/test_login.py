@@ -6,6 +6,7 @@ from django.urls import reverse
 from accounts.models import Role
 from communities.management.commands.seed_demo import demo_password
 from tests.factories import PASSWORD, make_user
+from tests.totp import answer_code_step, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +16,12 @@ def test_demo_officer_signs_in_with_e_mail_and_lands_on_the_dashboard(client):
         reverse("account_login"),
         {"login": "officer.lampang@civ.example", "password": demo_password()},
     )
+    # The password alone is not enough: the code step comes next, not yet signed in.
+    assert response.status_code == 302 and response.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+    response = sign_in(client, "officer.lampang@civ.example", demo_password())
+
     assert response.status_code == 302
     assert response.url == reverse("dashboard")
 
@@ -62,7 +69,7 @@ def test_a_locked_account_does_not_lock_out_its_office(client):
     for _ in range(6):
         _sign_in(client, "officer.lampang@civ.example", "wrong")
 
-    response = _sign_in(client, "officer.nakhon@civ.example", demo_password())
+    response = sign_in(client, "officer.nakhon@civ.example", demo_password())
 
     assert response.status_code == 302 and response.url == reverse("dashboard")
 
@@ -83,7 +90,7 @@ def test_twenty_colleagues_behind_one_address_mistype_twice_and_all_sign_in(fast
     for person in colleagues:
         for typo in ("wrong-once", "wrong-twice"):
             assert _sign_in(office, person.email, typo).status_code == 200
-        response = _sign_in(office, person.email, PASSWORD)
+        response = answer_code_step(office, _sign_in(office, person.email, PASSWORD), person)
         if response.status_code == 302 and office.session.get("_auth_user_id") == str(person.pk):
             signed_in.append(person.email)
         office.logout()

@@ -4,7 +4,9 @@ from urllib.parse import urlparse
 
 from django.urls import reverse
 
+from accounts.models import User
 from communities.management.commands.seed_demo import demo_password
+from tests.totp import code_for
 
 
 def sign_in(page, email, password=None):
@@ -12,8 +14,18 @@ def sign_in(page, email, password=None):
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password or demo_password())
     page.click("form [type=submit]:not(.lang-form *)")
-    # The login page's own address also ends in "/": wait for the dashboard's exact path.
-    page.wait_for_url(lambda url: urlparse(url).path == reverse("dashboard"))
+    code_step, dashboard = reverse("mfa_authenticate"), reverse("dashboard")
+    # The login page's own address also ends in "/": wait for the exact paths.
+    page.wait_for_url(lambda url: urlparse(url).path in (dashboard, code_step))
+    if urlparse(page.url).path == code_step:
+        enter_code(page, User.objects.get(email__iexact=email))
+    page.wait_for_url(lambda url: urlparse(url).path == dashboard)
+
+
+def enter_code(page, user):
+    """The sign-in's second step: the code the account's authenticator app would show."""
+    page.fill("input[name=code]", code_for(user))
+    page.click("form [type=submit]:not(.lang-form *)")
 
 
 def sign_out(page):

@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mfa import enrol_totp
 from accounts.models import Role, User
 from accounts.selectors import email_addresses_for, groups_for, invitations_for, users_for
 from accounts.services import invite_user
@@ -161,6 +162,7 @@ def people(world):
         user.is_staff = True
         user.save(update_fields=["is_staff"])
         user.groups.add(everything)
+    enrol_totp(found["programme_staff"])  # the role must have a second factor
     found["superuser"] = User.objects.get(email="staff@civ.example")
     assert found["superuser"].is_superuser and not found["programme_staff"].is_superuser
     return found

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.mfa import enrol_totp, needs_second_factor
 from accounts.models import Role, User
 from tests.factories import make_company
 from tests.samples import pdf_bytes
@@ -17,7 +18,11 @@ def world():
     other = make_company("บริษัท อื่น จำกัด")
     # Signed in with force_login: no password hashing needed (it dominates the test's time).
     for role in (Role.MENTOR, Role.COORDINATOR):
-        User.objects.create(email=f"{role}.other@civ.example", role=role, organisation=other)
+        person = User.objects.create(
+            email=f"{role}.other@civ.example", role=role, organisation=other
+        )
+        if needs_second_factor(person):
+            enrol_totp(person)
     session = book(starts_at=bangkok(3, 9), title="การตลาดออนไลน์ลับเฉพาะ")
     return {"mou": scg_mou().pk, "session": session.pk}
 

@@ -4,8 +4,10 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from accounts.mfa import enrol_totp, needs_second_factor, totp_uri
 from accounts.models import Role, User
 from civportal.images import clean_photo
 from communities.geography import load_geography
@@ -284,6 +286,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.password = demo_password()
         self.logins: list[tuple[str, str]] = []
+        self.second_factors: list[tuple[str, str, str]] = []
         if not Province.objects.exists():
             counts = load_geography()
             self.stdout.write(f"Loaded geography: {counts}")
@@ -395,6 +398,11 @@ class Command(BaseCommand):
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         self.logins.append((email, str(role)))
+        # The roles that must have a second factor get an authenticator-app secret, printed
+        # with the logins (local use only: never in production).
+        if needs_second_factor(user) and not settings.PRODUCTION:
+            secret = enrol_totp(user)
+            self.second_factors.append((email, secret, totp_uri(user, secret)))
         return user
 
     def _programme_users(self, orgs) -> dict[str, User]:
@@ -637,3 +645,15 @@ class Command(BaseCommand):
         self.stdout.write(f"{'email':<{width}}{'role':<13}password")
         for email, role in self.logins:
             self.stdout.write(f"{email:<{width}}{role:<13}{self.password}")
+        if self.second_factors:
+            self.stdout.write(
+                self.style.SUCCESS("Second factor (authenticator app) of the demo logins above")
+            )
+            self.stdout.write(
+                "Add the secret (or the otpauth:// address) to an authenticator app, or print "
+                "the current code with: "
+                "python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\""
+            )
+            for email, secret, uri in self.second_factors:
+                self.stdout.write(f"{email:<{width}}{secret}")
+                self.stdout.write(f"{'':<{width}}{uri}")
