@@ -1,0 +1,81 @@
+"""Filters of the list endpoints (django-filter): narrow what the scoped selector gave."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Community, Stage, StageChange
+from products.models import Product
+
+from .models import Tombstone
+
+UPDATED_SINCE_HELP = _(
+    "Only rows changed at or after this moment (ISO 8601), for incremental sync / "
+    "เฉพาะรายการที่เปลี่ยนตั้งแต่เวลานี้"
+)
+
+
+class CommunityFilter(django_filters.FilterSet):
+    province = django_filters.CharFilter(field_name="province_id", help_text=_("Province code"))
+    stage = django_filters.ChoiceFilter(choices=Stage.choices)
+    cohort = django_filters.NumberFilter(field_name="cohort_id")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
+    )
+
+    class Meta:
+        model = Community
+        fields = ["province", "stage", "cohort", "updated_since"]
+
+
+def by_community(model, prefix="community", **extra_filters):
+    """A FilterSet over ``model`` by its community (reached through ``prefix``), the
+    community's province, stage and cohort, plus ``extra_filters``."""
+    filters = {
+        "community": django_filters.NumberFilter(field_name=f"{prefix}_id"),
+        "province": django_filters.CharFilter(field_name=f"{prefix}__province_id"),
+        "stage": django_filters.ChoiceFilter(field_name=f"{prefix}__stage", choices=Stage.choices),
+        "cohort": django_filters.NumberFilter(field_name=f"{prefix}__cohort_id"),
+        **extra_filters,
+    }
+    meta = type("Meta", (), {"model": model, "fields": list(filters)})
+    return type(f"{model.__name__}Filter", (django_filters.FilterSet,), {**filters, "Meta": meta})
+
+
+StageChangeFilter = by_community(
+    StageChange,
+    updated_since=django_filters.IsoDateTimeFilter(
+        field_name="changed_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
+    ),
+)
+
+
+class ProductFilter(django_filters.FilterSet):
+    community = django_filters.NumberFilter(field_name="community_id")
+    province = django_filters.CharFilter(field_name="community__province_id")
+    category = django_filters.ChoiceFilter(choices=Product.Category.choices)
+    status = django_filters.ChoiceFilter(choices=Product.Status.choices)
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
+    )
+
+    class Meta:
+        model = Product
+        fields = ["community", "province", "category", "status", "updated_since"]
+
+
+class OpenProductFilter(ProductFilter):
+    class Meta:
+        model = Product
+        fields = ["community", "province", "category", "updated_since"]
+
+
+class RemovedFilter(django_filters.FilterSet):
+    since = django_filters.IsoDateTimeFilter(
+        field_name="removed_at",
+        lookup_expr="gte",
+        help_text=_("Removed at or after this moment (ISO 8601) / ลบหรือเลิกเผยแพร่ตั้งแต่เวลานี้"),
+    )
+
+    class Meta:
+        model = Tombstone
+        fields = ["since"]

@@ -1,0 +1,62 @@
+"""Tombstones for syncing clients: every deleted community or listing, and every listing
+that stops being published, leaves a row the ``…/changes/`` feeds list as removed.
+
+Signals rather than services, so that no way of removing a row (a service, the admin, a
+cascade from a deleted community) is missed: the same reason the public page cache listens
+to saves and deletes (products/public_cache.py).
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from communities.models import Community
+from products.models import Product
+
+from .models import Tombstone
+
+
+def _note_published(sender, instance, **kwargs):
+    instance._api_was_published = bool(
+        instance.pk
+        and Product.objects.filter(pk=instance.pk, status=Product.Status.PUBLISHED).exists()
+    )
+
+
+def _product_saved(sender, instance, created, raw=False, **kwargs):
+    if raw or created:
+        return
+    if getattr(instance, "_api_was_published", False) and (
+        instance.status != Product.Status.PUBLISHED
+    ):
+        Tombstone.objects.create(
+            kind=Tombstone.Kind.PRODUCT,
+            object_id=instance.pk,
+            community_id=instance.community_id,
+            reason=Tombstone.Reason.UNPUBLISHED,
+        )
+
+
+def _product_deleted(sender, instance, **kwargs):
+    Tombstone.objects.create(
+        kind=Tombstone.Kind.PRODUCT,
+        object_id=instance.pk,
+        community_id=instance.community_id,
+        reason=Tombstone.Reason.DELETED,
+        was_public=instance.status == Product.Status.PUBLISHED,
+    )
+
+
+def _community_deleted(sender, instance, **kwargs):
+    # Every community has a public page: its removal is public too.
+    Tombstone.objects.create(
+        kind=Tombstone.Kind.COMMUNITY,
+        object_id=instance.pk,
+        community_id=instance.pk,
+        reason=Tombstone.Reason.DELETED,
+    )
+
+
+def connect():
+    pre_save.connect(_note_published, sender=Product, dispatch_uid="api-product-was-published")
+    post_save.connect(_product_saved, sender=Product, dispatch_uid="api-product-unpublished")
+    post_delete.connect(_product_deleted, sender=Product, dispatch_uid="api-product-deleted")
+    post_delete.connect(_community_deleted, sender=Community, dispatch_uid="api-community-deleted")
