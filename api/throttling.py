@@ -1,6 +1,7 @@
 """One rate per personal access token (and per signed-in person, and per address for the
 open data), counted in the cache (Redis, with the database fallback of civportal.cache)."""
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from products.public_views import client_address
@@ -17,6 +18,10 @@ class PerTokenThrottle(SimpleRateThrottle):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
+
+    def get_rate(self):
+        # Read when asked, not when the class was made: a changed setting counts.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):
