@@ -150,7 +150,7 @@ def test_a_missing_row_answers_404_like_one_out_of_scope():
     assert api_client(staff).get(reverse("api:community-detail", args=[10**9])).status_code == 404
 
 
-@pytest.mark.parametrize("who", [w for w in EMAILS])
+@pytest.mark.parametrize("who", list(EMAILS))
 def test_lists_hold_only_rows_in_scope(rows, who):
     """The Saraburi community is in the officer of Saraburi's and staff's lists only."""
     user = User.objects.get(email=EMAILS[who])
