@@ -35,8 +35,12 @@ def draft():
 
     member = User.objects.get(email="member.maejaem@civ.example")
     return create_product(
-        member, member.community, name_th="ร่างผลิตภัณฑ์", category="food",
-        price=Decimal("50"), unit="ถุง",
+        member,
+        member.community,
+        name_th="ร่างผลิตภัณฑ์",
+        category="food",
+        price=Decimal("50"),
+        unit="ถุง",
     )
 
 

@@ -43,7 +43,10 @@ def rows(world, settings):  # noqa: F811
         officer, mae_jaem, {indicator: (Decimal("1000"), Decimal("5000"))}
     )
     enquiry = send_enquiry(
-        world["coffee"], client_address="10.9.9.9", name="ผู้ซื้อ", contact="a@b.example",
+        world["coffee"],
+        client_address="10.9.9.9",
+        name="ผู้ซื้อ",
+        contact="a@b.example",
         message="สนใจสั่งซื้อ",
     )
     mentor = User.objects.get(email=EMAILS["mentor_scg"])
@@ -154,10 +157,13 @@ def test_a_missing_row_answers_404_like_one_out_of_scope():
 def test_lists_hold_only_rows_in_scope(rows, who):
     """The Saraburi community is in the officer of Saraburi's and staff's lists only."""
     user = User.objects.get(email=EMAILS[who])
-    ids = [row["id"] for row in api_client(user).get(
-        reverse("api:community-list"), {"page_size": 200}
-    ).json()["results"]]
+    ids = [
+        row["id"]
+        for row in api_client(user)
+        .get(reverse("api:community-list"), {"page_size": 200})
+        .json()["results"]
+    ]
     assert (rows["saraburi"].pk in ids) == (who in {"staff", "officer_saraburi"})
-    assert (rows["mae_jaem"].pk in ids) == (who not in {
-        "officer_saraburi", "mentor_other", "coordinator_other", "member_paentai"
-    })
+    assert (rows["mae_jaem"].pk in ids) == (
+        who not in {"officer_saraburi", "mentor_other", "coordinator_other", "member_paentai"}
+    )
