@@ -56,6 +56,18 @@ class CommunitySerializer(serializers.ModelSerializer):
         ]
 
 
+class CommunityUpdateSerializer(serializers.Serializer):
+    """The parts of a community's profile the API may change (the rest: the portal's form)."""
+
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    identity_story = serializers.CharField(required=False, allow_blank=True)
+    main_activities = serializers.CharField(required=False, allow_blank=True)
+    members_count = serializers.IntegerField(min_value=0, required=False)
+    contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+
+
 class StageChangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = StageChange

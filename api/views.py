@@ -5,12 +5,14 @@ scope that the reader may not change answers 403."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
+from civportal.versioning import StaleEdit
 from communities.models import CommunityIndicator, Indicator, IndicatorValue, ProgressVisit
 from communities.selectors import (
     communities_for,
@@ -19,7 +21,7 @@ from communities.selectors import (
     stage_changes_for,
     visits_for,
 )
-from communities.services import log_visit
+from communities.services import log_visit, update_community
 from mentorship.selectors import assignments_for, mous_for, sessions_for, with_register_counts
 from notifications.models import Notification
 from notifications.selectors import inbox_for
@@ -74,15 +76,83 @@ class RemovedMixin:
         return self.get_paginated_response(s.TombstoneSerializer(page, many=True).data)
 
 
-class CommunityViewSet(VersionETagMixin, RemovedMixin, viewsets.ReadOnlyModelViewSet):
-    """Communities in your scope (ชุมชนในขอบเขตของท่าน), with geography codes, stage, cohort."""
+def read_version(request) -> int:
+    """The version a client read the row at, from ``If-Match`` (the ETag it was given)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired
+    try:
+        return int(header.removeprefix("W/").strip('"'))
+    except ValueError as exc:
+        raise ValidationError({"If-Match": _("Send back the ETag the row was read with.")}) from exc
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_detail = _(
+        "Send the ETag you read the row with in an If-Match header, so that nobody's "
+        "change is overwritten unseen."
+    )
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(APIException):
+    status_code = 412
+    default_code = "precondition_failed"
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=(
+        "The ETag of the row as you read it; a change saved since answers 412 and saves "
+        "nothing / ETag ที่ได้รับตอนอ่าน หากมีผู้แก้ไขในระหว่างนั้นจะได้ 412 และไม่บันทึก"
+    ),
+)
+
+
+@extend_schema_view(
+    partial_update=extend_schema(
+        request=s.CommunityUpdateSerializer,
+        responses={200: s.CommunitySerializer},
+        parameters=[IF_MATCH],
+    )
+)
+class CommunityViewSet(
+    VersionETagMixin, RemovedMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Communities in your scope (ชุมชนในขอบเขตของท่าน), with geography codes, stage, cohort.
+    Leaders, officers and programme staff may change a few profile fields (PATCH)."""
 
     serializer_class = s.CommunitySerializer
     filterset_class = filters.CommunityFilter
     tombstone_kind = Tombstone.Kind.COMMUNITY
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
         return communities_for(self.request.user)
+
+    def partial_update(self, request, *args, **kwargs):
+        community = self.get_object()
+        changes = s.CommunityUpdateSerializer(data=request.data, partial=True)
+        changes.is_valid(raise_exception=True)
+        version = read_version(request)
+        try:
+            updated = through_service(
+                lambda: update_community(
+                    request.user, community, version=version, **changes.validated_data
+                )
+            )
+        except ValidationError as error:
+            if isinstance(error.__cause__, StaleEdit):
+                raise PreconditionFailed({"detail": error.__cause__.messages}) from error
+            raise
+        updated = self.get_queryset().get(pk=updated.pk)
+        response = Response(s.CommunitySerializer(updated).data)
+        response["ETag"] = f'"{updated.version}"'
+        return response
 
     def get_serializer_class(self):
         return s.TombstoneSerializer if self.action == "removed" else super().get_serializer_class()

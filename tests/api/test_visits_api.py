@@ -102,3 +102,47 @@ def test_an_unknown_indicator_is_named(officer, mae_jaem):
 def test_detail_carries_the_version_as_etag(officer, mae_jaem):
     response = api_client(officer).get(reverse("api:community-detail", args=[mae_jaem.pk]))
     assert response["ETag"] == f'"{mae_jaem.version}"'
+
+
+def patch(client, community, data, **headers):
+    url = reverse("api:community-detail", args=[community.pk])
+    return client.patch(url, data, format="json", **headers)
+
+
+def test_a_profile_change_carries_the_version_it_read(officer, mae_jaem):
+    client = api_client(officer, ApiToken.Scope.READ_WRITE)
+    etag = client.get(reverse("api:community-detail", args=[mae_jaem.pk]))["ETag"]
+    response = patch(client, mae_jaem, {"members_count": 41}, HTTP_IF_MATCH=etag)
+    assert response.status_code == 200, response.content
+    assert response.json()["members_count"] == 41
+    assert response["ETag"] != etag
+    mae_jaem.refresh_from_db()
+    assert mae_jaem.members_count == 41
+    # The same ETag again is stale now: refused, and it says what changed.
+    stale = patch(client, mae_jaem, {"members_count": 5}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    mae_jaem.refresh_from_db()
+    assert mae_jaem.members_count == 41
+
+
+def test_a_change_without_if_match_is_refused(officer, mae_jaem):
+    client = api_client(officer, ApiToken.Scope.READ_WRITE)
+    assert patch(client, mae_jaem, {"members_count": 3}).status_code == 428
+    bad = patch(client, mae_jaem, {"members_count": 3}, HTTP_IF_MATCH='"abc"')
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "email,expected",
+    [
+        ("leader.maejaem@civ.example", 200),
+        ("member.maejaem@civ.example", 403),
+        ("mentor@civ.example", 403),
+        ("officer.saraburi@civ.example", 404),
+    ],
+)
+def test_who_may_change_a_profile_is_the_forms_rule(mae_jaem, email, expected):
+    client = api_client(User.objects.get(email=email), ApiToken.Scope.READ_WRITE)
+    etag = f'"{mae_jaem.version}"'
+    response = patch(client, mae_jaem, {"main_activities": "ทอผ้า"}, HTTP_IF_MATCH=etag)
+    assert response.status_code == expected, response.content
