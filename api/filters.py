@@ -1,21 +1,23 @@
 """Filters of the list endpoints (django-filter): narrow what the scoped selector gave."""
 
 import django_filters
-from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Stage, StageChange
 from products.models import Product
 
 from .models import Tombstone
 
-UPDATED_SINCE_HELP = _(
+# Bilingual as written: the schema is the same document in every language.
+UPDATED_SINCE_HELP = (
     "Only rows changed at or after this moment (ISO 8601), for incremental sync / "
-    "เฉพาะรายการที่เปลี่ยนตั้งแต่เวลานี้"
+    "เฉพาะรายการที่เปลี่ยนแปลงตั้งแต่เวลานี้ (ISO 8601) สำหรับการซิงก์ข้อมูลเพิ่มเติม"
 )
 
 
 class CommunityFilter(django_filters.FilterSet):
-    province = django_filters.CharFilter(field_name="province_id", help_text=_("Province code"))
+    province = django_filters.CharFilter(
+        field_name="province_id", help_text="Province code / รหัสจังหวัด"
+    )
     stage = django_filters.ChoiceFilter(choices=Stage.choices)
     cohort = django_filters.NumberFilter(field_name="cohort_id")
     updated_since = django_filters.IsoDateTimeFilter(
@@ -73,7 +75,7 @@ class RemovedFilter(django_filters.FilterSet):
     since = django_filters.IsoDateTimeFilter(
         field_name="removed_at",
         lookup_expr="gte",
-        help_text=_("Removed at or after this moment (ISO 8601) / ลบหรือเลิกเผยแพร่ตั้งแต่เวลานี้"),
+        help_text="Removed at or after this moment (ISO 8601) / ลบหรือเลิกเผยแพร่ตั้งแต่เวลานี้",
     )
 
     class Meta:
