@@ -6,7 +6,7 @@ cascade from a deleted community) is missed: the same reason the public page cac
 to saves and deletes (products/public_cache.py).
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_init, post_save
 
 from communities.models import Community
 from products.models import Product
@@ -15,18 +15,17 @@ from .models import Tombstone
 
 
 def _note_published(sender, instance, **kwargs):
-    instance._api_was_published = bool(
-        instance.pk
-        and Product.objects.filter(pk=instance.pk, status=Product.Status.PUBLISHED).exists()
-    )
+    # The status as loaded (no query; a deferred status reads as not published, and a row
+    # loaded without it is not one whose status a service changes).
+    instance._api_was_published = instance.__dict__.get("status") == Product.Status.PUBLISHED
 
 
 def _product_saved(sender, instance, created, raw=False, **kwargs):
     if raw or created:
         return
-    if getattr(instance, "_api_was_published", False) and (
-        instance.status != Product.Status.PUBLISHED
-    ):
+    was_published = getattr(instance, "_api_was_published", False)
+    instance._api_was_published = instance.status == Product.Status.PUBLISHED
+    if was_published and not instance._api_was_published:
         Tombstone.objects.create(
             kind=Tombstone.Kind.PRODUCT,
             object_id=instance.pk,
@@ -56,7 +55,7 @@ def _community_deleted(sender, instance, **kwargs):
 
 
 def connect():
-    pre_save.connect(_note_published, sender=Product, dispatch_uid="api-product-was-published")
+    post_init.connect(_note_published, sender=Product, dispatch_uid="api-product-was-published")
     post_save.connect(_product_saved, sender=Product, dispatch_uid="api-product-unpublished")
     post_delete.connect(_product_deleted, sender=Product, dispatch_uid="api-product-deleted")
     post_delete.connect(_community_deleted, sender=Community, dispatch_uid="api-community-deleted")
