@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
-from rest_framework import viewsets
 
 from civportal.spreadsheets import csv_bytes
 from products.selectors import public_communities, published_products
@@ -16,7 +15,7 @@ from . import filters
 from . import serializers as s
 from .models import Tombstone
 from .permissions import OpenData
-from .views import RemovedMixin
+from .views import ReadOnlyViewSet, RemovedMixin
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -50,7 +49,7 @@ class OpenDataMixin(RemovedMixin):
         return super().get_serializer_class()
 
 
-class OpenProductViewSet(OpenDataMixin, viewsets.ReadOnlyModelViewSet):
+class OpenProductViewSet(OpenDataMixin, ReadOnlyViewSet):
     """Published listings of the public catalogue (ข้อมูลผลิตภัณฑ์ที่เผยแพร่), CC BY 4.0.
     A listing that is unpublished or deleted appears in …/removed/."""
 
@@ -62,7 +61,7 @@ class OpenProductViewSet(OpenDataMixin, viewsets.ReadOnlyModelViewSet):
         return published_products()
 
 
-class OpenCommunityViewSet(OpenDataMixin, viewsets.ReadOnlyModelViewSet):
+class OpenCommunityViewSet(OpenDataMixin, ReadOnlyViewSet):
     """Communities as their public pages show them (ชุมชน), CC BY 4.0."""
 
     serializer_class = s.OpenCommunitySerializer

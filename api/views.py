@@ -33,6 +33,13 @@ from .idempotency import HEADER, create_once
 from .models import Tombstone
 
 
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Rows by their numeric id; an id too large for a database integer is simply not found
+    (it never reaches the database as an out-of-range number)."""
+
+    lookup_value_regex = r"[0-9]{1,18}"
+
+
 def through_service(call):
     """A service's ValidationError as the API's 400 (field by field where it says which)."""
     try:
@@ -120,9 +127,7 @@ IF_MATCH = OpenApiParameter(
         parameters=[IF_MATCH],
     )
 )
-class CommunityViewSet(
-    VersionETagMixin, RemovedMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class CommunityViewSet(VersionETagMixin, RemovedMixin, mixins.UpdateModelMixin, ReadOnlyViewSet):
     """Communities in your scope (ชุมชนในขอบเขตของท่าน), with geography codes, stage, cohort.
     Leaders, officers and programme staff may change a few profile fields (PATCH)."""
 
@@ -158,7 +163,7 @@ class CommunityViewSet(
         return s.TombstoneSerializer if self.action == "removed" else super().get_serializer_class()
 
 
-class StageChangeViewSet(viewsets.ReadOnlyModelViewSet):
+class StageChangeViewSet(ReadOnlyViewSet):
     """Stage moves of your communities (การเปลี่ยนระดับการพัฒนา)."""
 
     serializer_class = s.StageChangeSerializer
@@ -168,7 +173,7 @@ class StageChangeViewSet(viewsets.ReadOnlyModelViewSet):
         return stage_changes_for(self.request.user)
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(ReadOnlyViewSet):
     """The programme's indicators (ตัวชี้วัด): the same list for every signed-in person."""
 
     serializer_class = s.IndicatorSerializer
@@ -176,7 +181,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["active"]
 
 
-class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorValueViewSet(ReadOnlyViewSet):
     """Indicator values logged on visits to your communities (ค่าตัวชี้วัด)."""
 
     serializer_class = s.IndicatorValueSerializer
@@ -189,7 +194,7 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class IndicatorTargetViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorTargetViewSet(ReadOnlyViewSet):
     """Baselines and targets of your communities' indicators (ค่าฐานและค่าเป้าหมาย)."""
 
     serializer_class = s.IndicatorTargetSerializer
@@ -218,7 +223,7 @@ class IndicatorTargetViewSet(viewsets.ReadOnlyModelViewSet):
         ],
     )
 )
-class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class VisitViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     """Progress visits to your communities (การลงพื้นที่ติดตามผล); officers log new ones."""
 
     serializer_class = s.VisitSerializer
@@ -259,7 +264,7 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return response
 
 
-class MOUViewSet(VersionETagMixin, viewsets.ReadOnlyModelViewSet):
+class MOUViewSet(VersionETagMixin, ReadOnlyViewSet):
     """MOUs you may see (บันทึกข้อตกลงความร่วมมือ (MOU))."""
 
     serializer_class = s.MOUSerializer
@@ -269,7 +274,7 @@ class MOUViewSet(VersionETagMixin, viewsets.ReadOnlyModelViewSet):
         return mous_for(self.request.user).prefetch_related("areas", "communities")
 
 
-class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+class AssignmentViewSet(ReadOnlyViewSet):
     """Mentor assignments under the MOUs you may see (การมอบหมายพี่เลี้ยง)."""
 
     serializer_class = s.AssignmentSerializer
@@ -279,7 +284,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return assignments_for(self.request.user).prefetch_related("areas")
 
 
-class TrainingSessionViewSet(viewsets.ReadOnlyModelViewSet):
+class TrainingSessionViewSet(ReadOnlyViewSet):
     """Training sessions you may see (การอบรม), with attendance totals."""
 
     serializer_class = s.TrainingSessionSerializer
@@ -289,7 +294,7 @@ class TrainingSessionViewSet(viewsets.ReadOnlyModelViewSet):
         return with_register_counts(sessions_for(self.request.user)).select_related("area")
 
 
-class ProductViewSet(VersionETagMixin, RemovedMixin, viewsets.ReadOnlyModelViewSet):
+class ProductViewSet(VersionETagMixin, RemovedMixin, ReadOnlyViewSet):
     """Listings of your communities in every status (members see their drafts); the
     public's published listings are under /api/v1/open/products/."""
 
@@ -308,7 +313,7 @@ class ProductViewSet(VersionETagMixin, RemovedMixin, viewsets.ReadOnlyModelViewS
         return s.TombstoneSerializer if self.action == "removed" else super().get_serializer_class()
 
 
-class EnquiryViewSet(viewsets.ReadOnlyModelViewSet):
+class EnquiryViewSet(ReadOnlyViewSet):
     """Buyers' enquiries to your community (คำสอบถาม/สั่งซื้อจากผู้ซื้อ)."""
 
     serializer_class = s.EnquirySerializer
@@ -318,7 +323,7 @@ class EnquiryViewSet(viewsets.ReadOnlyModelViewSet):
         return enquiries_for(self.request.user)
 
 
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+class NotificationViewSet(ReadOnlyViewSet):
     """Your own notifications (การแจ้งเตือนของท่าน)."""
 
     serializer_class = s.NotificationSerializer
