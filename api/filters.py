@@ -1,11 +1,31 @@
 """Filters of the list endpoints (django-filter): narrow what the scoped selector gave."""
 
+from datetime import UTC
+
 import django_filters
 
 from communities.models import Community, Stage, StageChange
 from products.models import Product
 
 from .models import Tombstone
+
+
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    """``field >= moment``, the moment sent to the database in UTC: PostgreSQL refuses
+    offsets beyond ±15:59, which ISO 8601 allows (``+23:00``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, lookup_expr="gte", **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:  # past the last moment a datetime holds: nothing is newer
+            return qs if value.year < 2 else qs.none()
+        return super().filter(qs, value)
+
 
 # Bilingual as written: the schema is the same document in every language.
 UPDATED_SINCE_HELP = (
@@ -20,9 +40,7 @@ class CommunityFilter(django_filters.FilterSet):
     )
     stage = django_filters.ChoiceFilter(choices=Stage.choices)
     cohort = django_filters.NumberFilter(field_name="cohort_id")
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
-    )
+    updated_since = SinceFilter(field_name="updated_at", help_text=UPDATED_SINCE_HELP)
 
     class Meta:
         model = Community
@@ -45,9 +63,7 @@ def by_community(model, prefix="community", **extra_filters):
 
 StageChangeFilter = by_community(
     StageChange,
-    updated_since=django_filters.IsoDateTimeFilter(
-        field_name="changed_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
-    ),
+    updated_since=SinceFilter(field_name="changed_at", help_text=UPDATED_SINCE_HELP),
 )
 
 
@@ -56,9 +72,7 @@ class ProductFilter(django_filters.FilterSet):
     province = django_filters.CharFilter(field_name="community__province_id")
     category = django_filters.ChoiceFilter(choices=Product.Category.choices)
     status = django_filters.ChoiceFilter(choices=Product.Status.choices)
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
-    )
+    updated_since = SinceFilter(field_name="updated_at", help_text=UPDATED_SINCE_HELP)
 
     class Meta:
         model = Product
@@ -72,9 +86,8 @@ class OpenProductFilter(ProductFilter):
 
 
 class RemovedFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(
+    since = SinceFilter(
         field_name="removed_at",
-        lookup_expr="gte",
         help_text="Removed at or after this moment (ISO 8601) / ลบหรือเลิกเผยแพร่ตั้งแต่เวลานี้",
     )
 

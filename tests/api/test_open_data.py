@@ -152,3 +152,13 @@ def test_the_docs_page_loads_everything_from_the_portal(client):
     assert "https://" not in html.replace("https://creativecommons", "")
     script = client.get(reverse("api:docs") + "?script=")
     assert script.status_code == 200
+
+
+def test_a_since_moment_in_any_iso_offset_is_understood():
+    """ISO 8601 allows offsets PostgreSQL refuses (+23:00): they are read in UTC."""
+    client = api_client()
+    url = reverse("api:open-product-list")
+    assert client.get(url, {"updated_since": "2168-11-18T15:19:10+23:00"}).json()["results"] == []
+    assert client.get(url, {"updated_since": "9999-12-31T23:59:59-12:00"}).json()["results"] == []
+    assert client.get(url, {"updated_since": "0001-01-01T00:00:00+05:00"}).json()["results"]
+    assert client.get(url, {"updated_since": "yesterday"}).status_code == 400
