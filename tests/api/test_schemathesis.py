@@ -25,7 +25,7 @@ ROLES = [
     "mentor@civ.example",
     "member.maejaem@civ.example",
 ]
-EXAMPLES = 4
+EXAMPLES = 6
 CHECKS = [
     checks.not_a_server_error,
     checks.response_schema_conformance,
@@ -53,7 +53,7 @@ def test_every_operation_keeps_to_the_schema_for_every_role(portal):
     for email in ROLES[1:]:
         key = token_for(User.objects.get(email=email), ApiToken.Scope.READ_WRITE)
         headers[email] = {"Authorization": f"Bearer {key}"}
-    failures = []
+    failures, answered = [], {who: set() for who in headers}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 20
 
@@ -70,6 +70,7 @@ def test_every_operation_keeps_to_the_schema_for_every_role(portal):
         def run(case):
             for who, auth in headers.items():
                 response = case.call(base_url=portal.base, headers=auth, timeout=30)
+                answered[who].add(response.status_code)
                 try:
                     case.validate_response(response, checks=CHECKS)
                 except Exception as failure:  # noqa: BLE001 — collected, all reported below
@@ -77,4 +78,7 @@ def test_every_operation_keeps_to_the_schema_for_every_role(portal):
 
         run()
 
+    # Every token was honoured somewhere, and the anonymous were turned away somewhere.
+    assert all(200 in statuses for statuses in answered.values()), answered
+    assert 401 in answered[None]
     assert not failures, "\n\n".join(failures[:10]) + f"\n\n{portal.log_text()[-3000:]}"
