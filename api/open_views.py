@@ -72,9 +72,15 @@ class OpenCommunityViewSet(OpenDataMixin, ReadOnlyViewSet):
         return public_communities()
 
 
+def _serialized(serializer_class, queryset, chunk=500):
+    """Rows as the JSON endpoints give them, a chunk at a time (one serializer per chunk)."""
+    for start in range(0, queryset.count(), chunk):
+        yield from serializer_class(queryset[start : start + chunk], many=True).data
+
+
 def _csv(name: str, serializer_class, queryset):
     fields = list(serializer_class().fields)
-    rows = (serializer_class(row).data for row in queryset.iterator(chunk_size=500))
+    rows = _serialized(serializer_class, queryset)
     body = csv_bytes([fields, *([row[field] for field in fields] for row in rows)])
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
