@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "simple_history",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     # The project package itself: form submission tokens, the orphan-file sweep.
     "civportal",
     "accounts",
@@ -82,6 +87,7 @@ INSTALLED_APPS = [
     "reports",
     "outbox",
     "search",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +99,8 @@ MIDDLEWARE = [
     # Its process_exception turns "database unreachable" into a 503 page, not a 500.
     "civportal.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cross-origin reads of the open data only (CORS_URLS_REGEX below).
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -496,3 +504,59 @@ if CLIENT_IP_HEADER != "REMOTE_ADDR":
     # share the proxy's address and its limit. allauth wants the header's name, not its
     # META key (HTTP_X_REAL_IP → X-Real-IP).
     ALLAUTH_TRUSTED_CLIENT_IP_HEADER = CLIENT_IP_HEADER.removeprefix("HTTP_").replace("_", "-")
+
+
+# --- REST API (api/) ------------------------------------------------------------------
+# Personal access tokens (Authorization: Bearer …) or the portal's own session (with
+# CSRF). Every list pages by cursor; every token has its own rate (API_TOKEN_RATE).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_TOKEN_RATE", "600/min"),
+        "anon": env("API_ANON_RATE", "120/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": int(env("API_PAGE_SIZE", "50")),
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CIV Portal API / API ของระบบโครงการพัฒนาหมู่บ้านอุตสาหกรรมสร้างสรรค์ (CIV)",
+    "DESCRIPTION": (
+        "Read (and, for officers, log visits to) the CIV programme's data with the same scope "
+        "as the portal's pages. Authenticate with a personal access token "
+        "(`Authorization: Bearer civ_…`, made on /accounts/tokens/). The open data under "
+        "/api/v1/open/ needs no token and is published under CC BY 4.0.\n\n"
+        "อ่านข้อมูลของโครงการ (และบันทึกการลงพื้นที่ติดตามผลสำหรับเจ้าหน้าที่) ในขอบเขตเดียวกับ"
+        "หน้าเว็บของระบบ ยืนยันตัวตนด้วยโทเค็นส่วนบุคคล (`Authorization: Bearer civ_…` "
+        "สร้างได้ที่ /accounts/tokens/) ข้อมูลเปิดใต้ /api/v1/open/ ไม่ต้องใช้โทเค็น "
+        "และเผยแพร่ภายใต้สัญญาอนุญาต CC BY 4.0"
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "LICENSE": {
+        "name": "Open data: CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {"StageEnum": "communities.models.Stage"},
+}
+# The longest life (days) a new personal access token may be given.
+API_TOKEN_MAX_DAYS = int(env("API_TOKEN_MAX_DAYS", "365"))
+# CORS (django-cors-headers): any origin may GET the open data, nothing else.
+CORS_URLS_REGEX = r"^/api/v1/open/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False

@@ -24,6 +24,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("outbox/", include("outbox.urls")),
+    path("api/v1/", include("api.urls")),
+    path("accounts/tokens/", include("api.token_urls")),
     # The public site (home, catalogue, communities, sitemap) answers at the root.
     path("", include("products.public_urls")),
 ]
