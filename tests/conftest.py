@@ -16,6 +16,15 @@ from tests.servers import worker_command
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the second factor every superuser must have."""
+    from accounts.mfa import enrol_totp
+
+    enrol_totp(admin_user)
+    return admin_user
+
+
 def database_url_for_subprocess() -> str:
     """The URL of the database this test run uses (the test database, not the dev one)."""
     db = connection.settings_dict
