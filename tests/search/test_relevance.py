@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 COFFEE = "กาแฟคั่วโอ่ง"
 RICE = "ข้าวกล้องบรรจุสุญญากาศ"
-RICE_DRINK = "เครื่องดื่มข้าวกล้อง"
+RICE_DRINK = "น้ำข้าวกล้อง"
 VEGETABLES = "ผักปลอดสารพิษ"
 LIME_POWDER = "มะนาวผง"
 LIME_JUICE = "น้ำมะนาวบรรจุขวด"
