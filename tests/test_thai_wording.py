@@ -65,7 +65,8 @@ BUTTON_STATUS_PAIRS = [
     ((None, "Schedule a session"), (None, "Session scheduled")),
     ((None, "Send for review"), (None, "Submitted for review")),
     ((None, "Register"), (None, "You are registered")),
-    ((None, "Mark read"), (None, "Mark all read")),
+    ((None, "Register a community"), ("community registration", "Registered")),
+    ((None, "Log a visit"), (None, "Visit logged.")),
 ]
 # Two statuses of different things that must not read alike.
 DISTINCT_STATUSES = [
