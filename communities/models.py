@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -348,8 +348,12 @@ class StageChange(models.Model):
     """One move of a community's stage: who, when, from, to, why. Append-only."""
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="stage_changes")
-    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
-    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    from_stage = models.CharField(
+        pgettext_lazy("stage change", "from"), max_length=20, choices=Stage.choices, blank=True
+    )
+    to_stage = models.CharField(
+        pgettext_lazy("stage change", "to"), max_length=20, choices=Stage.choices
+    )
     reason = models.TextField(_("reason"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

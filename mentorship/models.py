@@ -4,7 +4,7 @@ from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -137,7 +137,7 @@ class MentorAssignment(models.Model):
     )
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="assignments")
     areas = models.ManyToManyField(MentoringArea, related_name="+", verbose_name=_("areas"))
-    starts_on = models.DateField(_("from"))
+    starts_on = models.DateField(pgettext_lazy("valid from date", "from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:

@@ -21,7 +21,14 @@ from civportal.access import require
 from civportal.confirm import confirmation_page, is_confirmed
 from civportal.files import serve_file
 from civportal.forms import save_once, save_through_service
-from civportal.templatetags.thaidate import EN_MONTHS, TH_MONTHS, _is_thai, display_year
+from civportal.templatetags.thaidate import (
+    EN_MONTHS,
+    TH_MONTHS,
+    _is_thai,
+    display_year,
+    first_weekday,
+    week_start,
+)
 from communities.selectors import communities_for
 
 from . import services
@@ -709,7 +716,8 @@ def _capped(day_sessions: list) -> tuple[list, int]:
 def calendar_month(request):
     today = timezone.localdate()
     first = _parse_date(request.GET.get("month", "") + "-01", today).replace(day=1)
-    weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    starts_on = first_weekday()
+    weeks = calendar_module.Calendar(starts_on).monthdatescalendar(first.year, first.month)
     sessions = sessions_in_range(
         request.user,
         _local_midnight(weeks[0][0]),
@@ -724,7 +732,7 @@ def calendar_month(request):
         "mentorship/calendar_month.html",
         {
             "title": f"{_month_name(first.month)} {display_year(first.year)}",
-            "weekday_names": [WEEKDAYS_ABBR[n] for n in range(7)],
+            "weekday_names": [WEEKDAYS_ABBR[(starts_on + n) % 7] for n in range(7)],
             "weeks": [[(day, *_capped(days.get(day, []))) for day in week] for week in weeks],
             "month": first.month,
             "today": today,
@@ -739,10 +747,10 @@ def calendar_month(request):
 def calendar_week(request):
     today = timezone.localdate()
     picked = _parse_date(request.GET.get("date", ""), today)
-    monday = picked - timedelta(days=picked.weekday())
-    week = [monday + timedelta(days=n) for n in range(7)]
+    first = week_start(picked)
+    week = [first + timedelta(days=n) for n in range(7)]
     sessions = sessions_in_range(
-        request.user, _local_midnight(monday), _local_midnight(monday + timedelta(7))
+        request.user, _local_midnight(first), _local_midnight(first + timedelta(7))
     )
     days = _by_day(sessions)
     return render(
@@ -750,12 +758,12 @@ def calendar_week(request):
         "mentorship/calendar_week.html",
         {
             "days": [(day, days.get(day, [])) for day in week],
-            "monday": monday,
-            "sunday": week[-1],
+            "first_day": first,
+            "last_day": week[-1],
             "today": today,
-            "previous": (monday - timedelta(7)).isoformat(),
-            "following": (monday + timedelta(7)).isoformat(),
-            "month_of": monday.strftime("%Y-%m"),
+            "previous": (first - timedelta(7)).isoformat(),
+            "following": (first + timedelta(7)).isoformat(),
+            "month_of": first.strftime("%Y-%m"),
         },
     )
 

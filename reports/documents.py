@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from civportal.spreadsheets import XlsxWorkbook, csv_bytes
 from civportal.templatetags.thaidate import display_year, format_date
@@ -326,7 +327,7 @@ def _attendance_row(row: Attendance) -> list:
         format_date(row.session.starts_at),
         str(row.person) if row.person else row.walk_in_name,
         row.community.name_th if row.community else "",
-        _("Yes") if row.present else _("No"),
+        pgettext("attendance", "Present") if row.present else pgettext("attendance", "Absent"),
     ]
 
 

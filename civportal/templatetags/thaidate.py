@@ -4,7 +4,7 @@ Loaded as a template builtin: ``{{ value|thaidate }}``, ``{{ value|thaidate:"lon
 ``{{ value|thaidatetime }}`` and ``{{ year|be_year }}``.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django import template
 from django.utils import timezone
@@ -71,6 +71,17 @@ def ce_year(year: int) -> int:
     """A typed year back in the Common Era: a Buddhist Era year (from 2400 on: CE 1857)
     loses 543, whichever language the page is in; a CE year stays."""
     return year - BE_OFFSET if year >= 2400 else year
+
+
+def first_weekday(language: str | None = None) -> int:
+    """The day a week starts on, as Python numbers weekdays (Monday 0): Thai calendars
+    start on Sunday, English ones here on Monday (ISO 8601)."""
+    return 6 if _is_thai(language) else 0
+
+
+def week_start(day: date, language: str | None = None) -> date:
+    """The first day of the reader's week that holds ``day``."""
+    return day - timedelta(days=(day.weekday() - first_weekday(language)) % 7)
 
 
 def format_date(value: date | datetime, style: str = "short", language: str | None = None) -> str:

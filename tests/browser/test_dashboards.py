@@ -8,10 +8,10 @@ from tests.browser.helpers import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROLES = [
-    ("staff@civ.example", "แดชบอร์ดโครงการ", "ชุมชนผลิตกาแฟบ้านแม่แจ๋ม"),
-    ("officer.lampang@civ.example", "แดชบอร์ดเจ้าหน้าที่", "ชุมชนบ้านแป้นใต้"),
-    ("coordinator@civ.example", "แดชบอร์ดพี่เลี้ยง", "ชุมชนบ้านแจ้คอน"),
-    ("mentor@civ.example", "แดชบอร์ดพี่เลี้ยง", "ชุมชนผลิตกาแฟบ้านแม่แจ๋ม"),
+    ("staff@civ.example", "หน้าหลักโครงการ", "ชุมชนผลิตกาแฟบ้านแม่แจ๋ม"),
+    ("officer.lampang@civ.example", "หน้าหลักเจ้าหน้าที่", "ชุมชนบ้านแป้นใต้"),
+    ("coordinator@civ.example", "หน้าหลักบริษัทพี่เลี้ยง", "ชุมชนบ้านแจ้คอน"),
+    ("mentor@civ.example", "หน้าหลักบริษัทพี่เลี้ยง", "ชุมชนผลิตกาแฟบ้านแม่แจ๋ม"),
     ("leader.maejaem@civ.example", "หน้าหลัก", "กาแฟคั่วโอ่ง"),
     ("member.paentai@civ.example", "หน้าหลัก", "มะนาวผง"),
 ]

@@ -116,7 +116,7 @@ def test_the_action_is_confirmed_first_and_a_stray_post_does_nothing(client, mak
     html = page.content.decode()
     assert "data-confirm-box" in html and action.says in html
     assert 'name="confirm" value="yes"' in html
-    assert "ไม่ใช่ กลับไป" in html  # the way back
+    assert "กลับไปโดยไม่เปลี่ยนแปลง" in html  # the way back
 
     stray = client.post(action.url, action.data)  # the old one-tap button
     assert stray.status_code == 200 and "data-confirm-box" in stray.content.decode()

@@ -4,6 +4,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -114,3 +115,21 @@ def test_member_sees_upcoming_sessions_and_registers_from_the_list(client):
     page = client.get(reverse("session_detail", args=[session.pk])).content.decode()
     assert session.attendance.filter(person__email="member.maejaem@civ.example").exists()
     assert reverse("session_register", args=[session.pk]) not in page
+
+
+@pytest.mark.parametrize(("language", "first_weekday"), [("th", 6), ("en", 0)])
+def test_weeks_start_on_sunday_in_thai_and_monday_in_english(client, language, first_weekday):
+    # Thai wall calendars start the week on Sunday; English pages keep ISO's Monday.
+    sign_in(client, "mentor@civ.example")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    wednesday = bangkok(0, 10).date()
+    wednesday += timedelta(days=(2 - wednesday.weekday()) % 7)
+
+    week = client.get(reverse("calendar_week"), {"date": wednesday.isoformat()}).context["days"]
+    month = client.get(reverse("calendar_month"), {"month": wednesday.strftime("%Y-%m")})
+
+    assert week[0][0].weekday() == first_weekday and week[0][0] <= wednesday <= week[-1][0]
+    assert all(row[0][0].weekday() == first_weekday for row in month.context["weeks"])
+    head = month.content.decode().split('class="cal-head"')[1].split("</div>")[0]
+    first_name = {"th": "อา", "en": "Mon"}[language]
+    assert head.split("<span>")[1].startswith(first_name)

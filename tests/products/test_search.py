@@ -57,7 +57,7 @@ def test_draft_and_submitted_products_never_appear(lime_powder, paentai_member):
 
 
 def test_filters_by_category_and_price_range():
-    assert names("", category=Product.Category.DRINK, price_max=30) == {"เครื่องดื่มข้าวกล้อง"}
+    assert names("", category=Product.Category.DRINK, price_max=30) == {"น้ำข้าวกล้อง"}
     assert names("", price_min=200) == {"กาแฟคั่วโอ่ง"}
 
 

@@ -133,3 +133,23 @@ def test_the_attendance_csv_neutralises_typed_walk_in_names_and_titles():
         "นางสมศรี ใจงาม",
     }
     assert {row[0] for row in rows[1:]} == {"'-1+1 อบรม"}
+
+
+def test_the_attendance_csv_says_present_or_absent_in_the_glossarys_words():
+    session = schedule(timedelta(hours=-3), title="อบรมการตลาดออนไลน์")
+    coordinator, leader = (
+        demo_user("coordinator@civ.example"),
+        demo_user("leader.maejaem@civ.example"),
+    )
+    record_attendance(
+        coordinator, session, present_people=[leader.pk], new_walk_ins=["นายมา ตรงเวลา"]
+    )
+    walk_in = session.attendance.get(walk_in_name="นายมา ตรงเวลา")
+    # Ticked again: the walk-in came, the leader turns out not to have.
+    record_attendance(coordinator, session, present_walk_ins=[walk_in.pk])
+
+    _name, content = built(ReportJob.Kind.ATTENDANCE_CSV, mou=lampang_mou().pk)
+
+    rows = {row[3]: row[5] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))}
+    assert rows["นายมา ตรงเวลา"] == "มา"
+    assert rows[str(leader)] == "ไม่มา"

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 COFFEE = "กาแฟคั่วโอ่ง"
 RICE = "ข้าวกล้องบรรจุสุญญากาศ"
-RICE_DRINK = "เครื่องดื่มข้าวกล้อง"
+RICE_DRINK = "น้ำข้าวกล้อง"
 VEGETABLES = "ผักปลอดสารพิษ"
 LIME_POWDER = "มะนาวผง"
 LIME_JUICE = "น้ำมะนาวบรรจุขวด"
@@ -35,7 +35,8 @@ PRODUCT_QUERIES = [
     ("สุญญากาศ", RICE, None),
     ("ปลอดสาร", VEGETABLES, None),
     ("น้ำมะนาว", LIME_JUICE, None),
-    ("เครื่องดื่ม", RICE_DRINK, None),
+    ("เครื่องดื่ม", None, {COFFEE, RICE_DRINK, LIME_JUICE, LIME_POWDER}),  # drinks, by name or story
+    ("น้ำข้าว", RICE_DRINK, {RICE_DRINK}),
     ("ตะไคร้", TEA, {TEA}),
     ("มะนาวผง", LIME_POWDER, {LIME_POWDER}),
     # spaced Thai tokens: every one must match
@@ -79,7 +80,7 @@ TYPO_QUERIES = [
     ("กาแฝ", COFFEE, "กาแฟ"),  # ฟ → ฝ
     ("ฃ้าวกล้อง", RICE, "ข้าวกล้อง"),  # ข → ฃ
     ("ฅั่ว", COFFEE, "คั่ว"),  # ค → ฅ
-    ("เครื่องตื่ม", RICE_DRINK, "เครื่องดื่ม"),  # ด → ต
+    ("น้ำข้าวกล้อฝ", RICE_DRINK, "น้ำข้าวกล้อง"),  # ง → ฝ
     ("ปลอตสารพิษ", VEGETABLES, "ปลอดสารพิษ"),  # ด → ต
     ("มะนาวปรรจุขวด", LIME_JUICE, "มะนาวบรรจุขวด"),  # บ → ป, inside a compound
     ("มะนาาว", LIME_POWDER, "มะนาว"),  # one letter too many

@@ -49,7 +49,7 @@ MENTORING_AREAS = [
     ("sales", "การขาย", "Sales"),
     ("law", "กฎหมาย", "Law"),
     ("online_marketing", "การตลาดออนไลน์", "Online marketing"),
-    ("made_to_order", "ตลาดเฉพาะเจาะจงตามคำสั่งซื้อ", "Made-to-order and niche markets"),
+    ("made_to_order", "การตลาดเฉพาะกลุ่มและการผลิตตามคำสั่งซื้อ", "Made-to-order and niche markets"),
 ]
 
 # (code, Thai, English, unit)
@@ -84,7 +84,7 @@ MOU_TITLE_TH = (
 )
 MOU_TITLE_EN = (
     "MOU on promoting and developing communities under the Local Economy measure between "
-    "the Lampang Provincial Industry Office and SCG Cement (Lampang) Co., Ltd."
+    "the Lampang Provincial Industry Office and The Siam Cement (Lampang) Co., Ltd."
 )
 MOU_FRAMEWORK = (
     "มาตรการยกระดับเศรษฐกิจฐานชุมชน (Local Economy) ตามยุทธศาสตร์ไทยแลนด์ 4.0 "
@@ -95,14 +95,19 @@ MOU_FRAMEWORK = (
     "โดยเชื่อมโยงกับศูนย์การเรียนรู้การฟื้นฟูเหมืองปูนลำปางซึ่งพัฒนาเป็นแหล่งท่องเที่ยว"
 )
 # (party, name, position): only the chair is named in the article; the others are
-# recorded by office rather than with invented personal names.
+# recorded as their organisation's representative rather than with invented personal
+# names. The head of a provincial office signs with the official title อุตสาหกรรมจังหวัด….
 MOU_SIGNATORIES = [
-    (MOUSignatory.Party.WITNESS, "นายสมชาย หาญหิรัญ", "รัฐมนตรีช่วยว่าการกระทรวงอุตสาหกรรม (ประธานในพิธี)"),
-    (MOUSignatory.Party.GOVERNMENT, "อุตสาหกรรมจังหวัดลำปาง", "หัวหน้าสำนักงานอุตสาหกรรมจังหวัดลำปาง"),
+    (MOUSignatory.Party.WITNESS, "นายสมชาย หาญหิรัญ", "รัฐมนตรีช่วยว่าการกระทรวงอุตสาหกรรม"),
+    (
+        MOUSignatory.Party.GOVERNMENT,
+        "ผู้แทนสำนักงานอุตสาหกรรมจังหวัดลำปาง",
+        "อุตสาหกรรมจังหวัดลำปาง",
+    ),
     (
         MOUSignatory.Party.COMPANY,
+        "ผู้แทนบริษัท ปูนซิเมนต์ไทย (ลำปาง) จำกัด",
         "กรรมการผู้จัดการ บริษัท ปูนซิเมนต์ไทย (ลำปาง) จำกัด",
-        "กรรมการผู้จัดการ",
     ),
 ]
 
@@ -192,7 +197,7 @@ PRODUCTS = {
             "ข้าวกล้องปลอดสารพิษจากแปลงนาของชุมชน บรรจุถุงสุญญากาศเพื่อคงความสด",
         ),
         (
-            "เครื่องดื่มข้าวกล้อง",
+            "น้ำข้าวกล้อง",
             "Brown-rice drink",
             Product.Category.DRINK,
             "25.00",
@@ -307,7 +312,8 @@ class Command(BaseCommand):
     def _reference_data(self) -> dict[str, MentoringArea]:
         areas = {}
         for position, (code, name_th, name_en) in enumerate(MENTORING_AREAS, start=1):
-            areas[code], _ = MentoringArea.objects.get_or_create(
+            # update_or_create: a database seeded before a name was corrected gets the new one.
+            areas[code], _ = MentoringArea.objects.update_or_create(
                 code=code, defaults={"name_th": name_th, "name_en": name_en, "position": position}
             )
         for position, (code, name_th, name_en, unit) in enumerate(INDICATORS, start=1):
@@ -329,11 +335,11 @@ class Command(BaseCommand):
 
     def _organisations(self) -> dict[str, Organisation]:
         government = Organisation.Kind.GOVERNMENT
-        dip, _ = Organisation.objects.get_or_create(
+        dip, _ = Organisation.objects.update_or_create(
             kind=government,
             name_th="กรมส่งเสริมอุตสาหกรรม",
             defaults={
-                "name_en": "Department of Industrial Promotion (DIP)",
+                "name_en": "Department of Industrial Promotion (DIPROM)",
                 "website": "https://www.dip.go.th",
             },
         )
@@ -349,10 +355,10 @@ class Command(BaseCommand):
                     "parent": dip,
                 },
             )
-        orgs["scg"], _ = Organisation.objects.get_or_create(
+        orgs["scg"], _ = Organisation.objects.update_or_create(
             kind=Organisation.Kind.COMPANY,
             name_th="บริษัท ปูนซิเมนต์ไทย (ลำปาง) จำกัด",
-            defaults={"name_en": "SCG Cement (Lampang) Co., Ltd.", "province_id": "52"},
+            defaults={"name_en": "The Siam Cement (Lampang) Co., Ltd.", "province_id": "52"},
         )
         return orgs
 
@@ -575,11 +581,12 @@ class Command(BaseCommand):
                 ends_on=None,
             )
         for order, (party, name, position) in enumerate(MOU_SIGNATORIES):
-            MOUSignatory.objects.get_or_create(
+            # Keyed by party, so a database seeded before the wording was corrected
+            # is corrected too, not given a second signatory.
+            MOUSignatory.objects.update_or_create(
                 mou=mou,
                 party=party,
-                position=position,
-                defaults={"name": name, "position_order": order},
+                defaults={"name": name, "position": position, "position_order": order},
             )
         if mou.status == MOU.Status.DRAFT:
             mou = change_mou_status(users["officer_lampang"], mou, MOU.Status.SIGNED)
