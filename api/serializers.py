@@ -19,7 +19,7 @@ from communities.models import (
 )
 from mentorship.models import MOU, MentorAssignment, TrainingSession
 from notifications.models import Notification
-from products.models import Enquiry, Product
+from products.models import Enquiry, Product, ProductRevision
 
 from .models import Tombstone
 
@@ -226,6 +226,30 @@ class ProductSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = [*PRODUCT_FIELDS, "status", "stock", "version"]
+
+
+class ProductRevisionSerializer(serializers.ModelSerializer):
+    """A published listing's change waiting for (or returned from) an officer's review."""
+
+    class Meta:
+        model = ProductRevision
+        fields = [
+            "product",
+            "status",
+            "name_th",
+            "name_en",
+            "category",
+            "story",
+            "price",
+            "unit",
+            "otop_stars",
+            "fda_number",
+            "community_standard",
+            "gap_certified",
+            "organic_thailand",
+            "review_comment",
+            "submitted_at",
+        ]
 
 
 class EnquirySerializer(serializers.ModelSerializer):
