@@ -24,7 +24,9 @@ from products.models import Enquiry, Product, ProductRevision
 from .models import Tombstone
 
 
-class CommunitySerializer(serializers.ModelSerializer):
+class CommunityPlace(serializers.ModelSerializer):
+    """Where a community is: the official geography codes (geothai), village and position."""
+
     province = serializers.CharField(source="province_id", help_text="Province code (รหัสจังหวัด)")
     district = serializers.CharField(
         source="subdistrict.district_id", help_text="District code (รหัสอำเภอ)"
@@ -33,19 +35,25 @@ class CommunitySerializer(serializers.ModelSerializer):
         source="subdistrict_id", help_text="Subdistrict code (รหัสตำบล)"
     )
 
+    PLACE_FIELDS = [
+        "id",
+        "name_th",
+        "name_en",
+        "province",
+        "district",
+        "subdistrict",
+        "village_number",
+        "latitude",
+        "longitude",
+        "stage",
+    ]
+
+
+class CommunitySerializer(CommunityPlace):
     class Meta:
         model = Community
         fields = [
-            "id",
-            "name_th",
-            "name_en",
-            "province",
-            "district",
-            "subdistrict",
-            "village_number",
-            "latitude",
-            "longitude",
-            "stage",
+            *CommunityPlace.PLACE_FIELDS,
             "cohort",
             "cohort_year",
             "activity",
@@ -310,12 +318,9 @@ class OpenProductSerializer(serializers.ModelSerializer):
         return reverse("public_product", args=[product.pk])
 
 
-class OpenCommunitySerializer(serializers.ModelSerializer):
+class OpenCommunitySerializer(CommunityPlace):
     """A community as its public page shows it."""
 
-    province = serializers.CharField(source="province_id")
-    district = serializers.CharField(source="subdistrict.district_id")
-    subdistrict = serializers.CharField(source="subdistrict_id")
     published_count = serializers.IntegerField(
         read_only=True, help_text="Published listings (ข้อมูลผลิตภัณฑ์ที่เผยแพร่)"
     )
@@ -324,16 +329,7 @@ class OpenCommunitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Community
         fields = [
-            "id",
-            "name_th",
-            "name_en",
-            "province",
-            "district",
-            "subdistrict",
-            "village_number",
-            "latitude",
-            "longitude",
-            "stage",
+            *CommunityPlace.PLACE_FIELDS,
             "cohort_year",
             "activity",
             "identity_story",
