@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from civportal.spreadsheets import csv_bytes
+from products.public_cache import cached_page
 from products.selectors import public_communities, published_products
 
 from . import filters
@@ -72,29 +73,36 @@ class OpenCommunityViewSet(OpenDataMixin, ReadOnlyViewSet):
         return public_communities()
 
 
-def _serialized(serializer_class, queryset, chunk=500):
-    """Rows as the JSON endpoints give them, a chunk at a time (one serializer per chunk)."""
-    for start in range(0, queryset.count(), chunk):
-        yield from serializer_class(queryset[start : start + chunk], many=True).data
+def _serialized(serializer_class, queryset, chunk=1000):
+    """Rows as the JSON endpoints give them, in id order, a chunk at a time (one serializer
+    per chunk; each chunk starts after the last id, so no chunk rereads the earlier ones)."""
+    last = 0
+    while rows := list(queryset.filter(pk__gt=last).order_by("pk")[:chunk]):
+        yield from serializer_class(rows, many=True).data
+        last = rows[-1].pk
 
 
-def _csv(name: str, serializer_class, queryset):
-    fields = list(serializer_class().fields)
-    rows = _serialized(serializer_class, queryset)
-    body = csv_bytes([fields, *([row[field] for field in fields] for row in rows)])
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="civ-{name}-{stamp}.csv"'
-    return as_open_data(response)
+def csv_download(name: str, serializer_class, rows):
+    """A view: every row of ``rows()`` as CSV (UTF-8 with BOM: Excel reads the Thai), the
+    columns of the JSON endpoint, kept rendered in the cache like the public pages (a new
+    generation on every change), CC BY 4.0."""
+
+    @cached_page
+    def body(request):
+        fields = list(serializer_class().fields)
+        data = _serialized(serializer_class, rows())
+        content = csv_bytes([fields, *([row[field] for field in fields] for row in data)])
+        return HttpResponse(content, content_type="text/csv; charset=utf-8")
+
+    @require_safe
+    def view(request):
+        response = body(request)
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="civ-{name}-{stamp}.csv"'
+        return as_open_data(response)
+
+    return view
 
 
-@require_safe
-def products_csv(request):
-    """Every published listing as CSV (UTF-8, Excel reads the Thai), CC BY 4.0."""
-    return _csv("products", s.OpenProductSerializer, published_products().order_by("pk"))
-
-
-@require_safe
-def communities_csv(request):
-    """Every community's public facts as CSV, CC BY 4.0."""
-    return _csv("communities", s.OpenCommunitySerializer, public_communities().order_by("pk"))
+products_csv = csv_download("products", s.OpenProductSerializer, published_products)
+communities_csv = csv_download("communities", s.OpenCommunitySerializer, public_communities)

@@ -19,12 +19,14 @@ from communities.models import (
 )
 from mentorship.models import MOU, MentorAssignment, TrainingSession
 from notifications.models import Notification
-from products.models import Enquiry, Product
+from products.models import Enquiry, Product, ProductRevision
 
 from .models import Tombstone
 
 
-class CommunitySerializer(serializers.ModelSerializer):
+class CommunityPlace(serializers.ModelSerializer):
+    """Where a community is: the official geography codes (geothai), village and position."""
+
     province = serializers.CharField(source="province_id", help_text="Province code (รหัสจังหวัด)")
     district = serializers.CharField(
         source="subdistrict.district_id", help_text="District code (รหัสอำเภอ)"
@@ -33,19 +35,25 @@ class CommunitySerializer(serializers.ModelSerializer):
         source="subdistrict_id", help_text="Subdistrict code (รหัสตำบล)"
     )
 
+    PLACE_FIELDS = [
+        "id",
+        "name_th",
+        "name_en",
+        "province",
+        "district",
+        "subdistrict",
+        "village_number",
+        "latitude",
+        "longitude",
+        "stage",
+    ]
+
+
+class CommunitySerializer(CommunityPlace):
     class Meta:
         model = Community
         fields = [
-            "id",
-            "name_th",
-            "name_en",
-            "province",
-            "district",
-            "subdistrict",
-            "village_number",
-            "latitude",
-            "longitude",
-            "stage",
+            *CommunityPlace.PLACE_FIELDS,
             "cohort",
             "cohort_year",
             "activity",
@@ -228,6 +236,30 @@ class ProductSerializer(serializers.ModelSerializer):
         fields = [*PRODUCT_FIELDS, "status", "stock", "version"]
 
 
+class ProductRevisionSerializer(serializers.ModelSerializer):
+    """A published listing's change waiting for (or returned from) an officer's review."""
+
+    class Meta:
+        model = ProductRevision
+        fields = [
+            "product",
+            "status",
+            "name_th",
+            "name_en",
+            "category",
+            "story",
+            "price",
+            "unit",
+            "otop_stars",
+            "fda_number",
+            "community_standard",
+            "gap_certified",
+            "organic_thailand",
+            "review_comment",
+            "submitted_at",
+        ]
+
+
 class EnquirySerializer(serializers.ModelSerializer):
     class Meta:
         model = Enquiry
@@ -286,12 +318,9 @@ class OpenProductSerializer(serializers.ModelSerializer):
         return reverse("public_product", args=[product.pk])
 
 
-class OpenCommunitySerializer(serializers.ModelSerializer):
+class OpenCommunitySerializer(CommunityPlace):
     """A community as its public page shows it."""
 
-    province = serializers.CharField(source="province_id")
-    district = serializers.CharField(source="subdistrict.district_id")
-    subdistrict = serializers.CharField(source="subdistrict_id")
     published_count = serializers.IntegerField(
         read_only=True, help_text="Published listings (ข้อมูลผลิตภัณฑ์ที่เผยแพร่)"
     )
@@ -300,16 +329,7 @@ class OpenCommunitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Community
         fields = [
-            "id",
-            "name_th",
-            "name_en",
-            "province",
-            "district",
-            "subdistrict",
-            "village_number",
-            "latitude",
-            "longitude",
-            "stage",
+            *CommunityPlace.PLACE_FIELDS,
             "cohort_year",
             "activity",
             "identity_story",

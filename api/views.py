@@ -4,6 +4,7 @@ scope that the reader may not change answers 403."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -25,7 +26,7 @@ from communities.services import log_visit, update_community
 from mentorship.selectors import assignments_for, mous_for, sessions_for, with_register_counts
 from notifications.models import Notification
 from notifications.selectors import inbox_for
-from products.selectors import enquiries_for, products_for
+from products.selectors import enquiries_for, pending_revision_for, products_for
 
 from . import filters
 from . import serializers as s
@@ -305,12 +306,26 @@ class ProductViewSet(VersionETagMixin, RemovedMixin, ReadOnlyViewSet):
     def get_queryset(self):
         return products_for(self.request.user)
 
+    @extend_schema(responses=s.ProductRevisionSerializer)
+    @action(detail=True)
+    def revision(self, request, pk=None):
+        """The listing's change waiting for review (or returned); 404 when there is none.
+        The listing itself (GET …/products/{id}/) is the published version."""
+        revision = pending_revision_for(request.user, pk)
+        if revision is None:
+            raise Http404
+        return Response(s.ProductRevisionSerializer(revision).data)
+
     def removed_rows(self):
         communities = communities_for(self.request.user).values("pk")
         return super().removed_rows().filter(community_id__in=communities)
 
     def get_serializer_class(self):
-        return s.TombstoneSerializer if self.action == "removed" else super().get_serializer_class()
+        if self.action == "removed":
+            return s.TombstoneSerializer
+        if self.action == "revision":
+            return s.ProductRevisionSerializer
+        return super().get_serializer_class()
 
 
 class EnquiryViewSet(ReadOnlyViewSet):

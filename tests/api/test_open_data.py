@@ -162,3 +162,20 @@ def test_a_since_moment_in_any_iso_offset_is_understood():
     assert client.get(url, {"updated_since": "9999-12-31T23:59:59-12:00"}).json()["results"] == []
     assert client.get(url, {"updated_since": "0001-01-01T00:00:00+05:00"}).json()["results"]
     assert client.get(url, {"updated_since": "yesterday"}).status_code == 400
+
+
+def test_the_csv_is_kept_rendered_until_something_changes(django_capture_on_commit_callbacks):
+    client = api_client()
+    url = reverse("api:open-products-csv")
+    first = client.get(url)
+    staff = User.objects.get(email="staff@civ.example")
+    product = Product.objects.filter(status="published").first()
+    Product.objects.filter(pk=product.pk).update(name_th="ชื่อใหม่ที่ไม่มีในแคช")
+    again = client.get(url)  # no signal from update(): still the kept file
+    assert again.content == first.content
+    assert again["Content-Disposition"].startswith("attachment;")
+    assert "creativecommons.org" in again["Link"]
+    with django_capture_on_commit_callbacks(execute=True):
+        archive_product(staff, product)  # a service's save starts a new generation
+    fresh = csv.DictReader(io.StringIO(client.get(url).content.decode("utf-8-sig")))
+    assert str(product.pk) not in {row["id"] for row in fresh}

@@ -146,3 +146,23 @@ def test_who_may_change_a_profile_is_the_forms_rule(mae_jaem, email, expected):
     etag = f'"{mae_jaem.version}"'
     response = patch(client, mae_jaem, {"main_activities": "ทอผ้า"}, HTTP_IF_MATCH=etag)
     assert response.status_code == expected, response.content
+
+
+def test_a_members_waiting_change_is_read_beside_the_published_listing():
+    from decimal import Decimal
+
+    from products.models import Product
+    from products.services import update_product
+
+    member = User.objects.get(email="member.paentai@civ.example")
+    lime = Product.objects.get(name_th="มะนาวผง")
+    client = api_client(member)
+    url = reverse("api:product-revision", args=[lime.pk])
+    assert client.get(url).status_code == 404  # nothing waiting
+    update_product(member, lime, price=lime.price + Decimal("10"))
+    published = client.get(reverse("api:product-detail", args=[lime.pk])).json()
+    waiting = client.get(url).json()
+    assert Decimal(waiting["price"]) == Decimal(published["price"]) + 10
+    assert waiting["status"] == "pending"
+    outsider = api_client(User.objects.get(email="member.maejaem@civ.example"))
+    assert outsider.get(url).status_code == 404
