@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import selectors  # noqa: F401  (connects forget_province_codes)
+        from . import notices, selectors  # noqa: F401  (selectors: forget_province_codes)
         from .mfa import remember_at_sign_in
 
         user_logged_in.connect(remember_at_sign_in, dispatch_uid="accounts.remember_at_sign_in")
+        notices.connect()

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
     REPORT_READY = "report_ready", _("Report ready")
     REPORT_DELAYED = "report_delayed", _("Report delayed")
+    ACCOUNT_SECURITY = "account_security", _("Sign-in and account security")
 
 
 class Notification(models.Model):

@@ -51,7 +51,14 @@ def pages_of(email):
     mou = _first(MOU)
     session = _first(TrainingSession) or book().pk
     product = _first(Product, community__province_id="52")
-    common = ["/dashboard/", "/notifications/", "/training/", "/training/month/"]
+    common = [
+        "/dashboard/",
+        "/notifications/",
+        "/training/",
+        "/training/month/",
+        "/accounts/profile/",
+        "/accounts/2fa/",
+    ]
     return {
         "staff@civ.example": [
             *common,
