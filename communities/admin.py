@@ -62,10 +62,12 @@ class IndicatorAdmin(ReferenceAdmin, admin.ModelAdmin):
         "unit",
         "unit_en",
         "direction",
+        "frequency",
         "active",
         "position",
     ]
-    list_editable = ["active", "position"]
+    list_editable = ["frequency", "active", "position"]
+    list_filter = ["frequency", "active"]
     search_fields = ["code", "name_th", "name_en"]
 
     def has_module_permission(self, request):

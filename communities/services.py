@@ -1,6 +1,7 @@
 """The verbs of the communities domain: check, then do, inside one transaction."""
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from civportal.files import removed_on_rollback
+from civportal.fiscal import Frequency, Period, period_containing, period_from_start
 from civportal.versioning import bump, check_version
 from search import documents as search_documents
 
@@ -162,13 +164,16 @@ def log_visit(
     next_steps: str = "",
     photos: Iterable = (),
     values: Mapping[Indicator, Decimal | None] | None = None,
+    periods: Mapping[Indicator, date | None] | None = None,
     readiness: Mapping[str, int] | None = None,
 ) -> ProgressVisit:
     """Record an officer's visit with its photos, indicator values and readiness scores.
 
     ``photos`` are uploads already checked and cleaned. Empty indicator values are
-    skipped; ``readiness`` holds all six criteria or is None. The community's mentors
-    are told (in-app, e-mail after commit).
+    skipped; each value belongs to the period of its indicator's frequency that contains
+    the visit date, or to the period starting on the date ``periods`` gives for it (see
+    ``value_period``). ``readiness`` holds all six criteria or is None. The community's
+    mentors are told (in-app, e-mail after commit).
     """
     if not can_log_visit(actor, community):
         raise PermissionDenied
@@ -189,7 +194,14 @@ def log_visit(
     for indicator, value in (values or {}).items():
         if value is None:
             continue
-        row = IndicatorValue(visit=visit, indicator=indicator, value=value)
+        period = value_period(indicator, visited_on, (periods or {}).get(indicator))
+        row = IndicatorValue(
+            visit=visit,
+            indicator=indicator,
+            value=value,
+            period_start=period.start,
+            period_end=period.end,
+        )
         row.full_clean()
         row._history_user = actor
         row.save()
@@ -199,6 +211,39 @@ def log_visit(
         assessment.save()
     _notify_progress_logged(visit)
     return visit
+
+
+def value_period(indicator: Indicator, visited_on: date, chosen_start: date | None) -> Period:
+    """The period a value of ``indicator`` noted at a visit on ``visited_on`` is for.
+
+    By default the period containing the visit date; an officer may choose an earlier
+    period (data that came in late) but not one that starts after the visit, and a
+    per-visit indicator's period is always the visit itself.
+    """
+    default = period_containing(visited_on, indicator.frequency)
+    if chosen_start is None or indicator.frequency == Frequency.VISIT:
+        return default
+    try:
+        period = period_from_start(chosen_start, indicator.frequency)
+    except ValueError:
+        raise ValidationError(
+            {
+                f"period_{indicator.code}": _(
+                    "%(indicator)s: choose one of the listed reporting periods."
+                )
+                % {"indicator": indicator.name}
+            }
+        ) from None
+    if period.start > visited_on:
+        raise ValidationError(
+            {
+                f"period_{indicator.code}": _(
+                    "%(indicator)s: the period %(period)s starts after the visit date."
+                )
+                % {"indicator": indicator.name, "period": period.label()}
+            }
+        )
+    return period
 
 
 def _notify_progress_logged(visit: ProgressVisit) -> None:

@@ -198,3 +198,89 @@ def test_stale_communities_are_those_without_a_visit_in_90_days():
     stale = list(stale_communities(Community.objects.filter(pk__in=[never.pk, old.pk, recent.pk])))
 
     assert stale == [old, never]
+
+
+def _quarterly(code="active_members"):
+    indicator = Indicator.objects.get(code=code)
+    indicator.frequency = "quarter"
+    indicator.save()
+    return indicator
+
+
+def test_a_value_belongs_to_the_period_containing_the_visit_date_by_default():
+    from civportal.fiscal import period_containing
+
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    members, revenue = _quarterly(), Indicator.objects.get(code="monthly_revenue")
+    day = timezone.localdate() - timedelta(days=3)
+
+    visit = log_visit(
+        actor,
+        community,
+        visited_on=day,
+        summary="ตรวจเยี่ยม",
+        values={members: Decimal("12"), revenue: Decimal("100")},
+    )
+
+    quarter = period_containing(day, "quarter")
+    rows = {v.indicator.code: v for v in visit.values.select_related("indicator")}
+    assert (rows["active_members"].period_start, rows["active_members"].period_end) == (
+        quarter.start,
+        quarter.end,
+    )
+    # A per-visit indicator's period is the visit day.
+    assert (rows["monthly_revenue"].period_start, rows["monthly_revenue"].period_end) == (day, day)
+
+
+def test_an_officer_files_a_late_value_for_an_earlier_period():
+    from civportal.fiscal import period_containing
+
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    members = _quarterly()
+    today = timezone.localdate()
+    earlier = period_containing(
+        period_containing(today, "quarter").start - timedelta(days=1), "quarter"
+    )
+
+    visit = log_visit(
+        actor,
+        community,
+        visited_on=today,
+        summary="ส่งข้อมูลย้อนหลัง",
+        values={members: Decimal("9")},
+        periods={members: earlier.start},
+    )
+
+    value = visit.values.get()
+    assert (value.period_start, value.period_end) == (earlier.start, earlier.end)
+
+
+@pytest.mark.parametrize("shift", ["not_a_start", "after_the_visit"])
+def test_a_period_that_does_not_fit_is_refused_and_nothing_is_saved(shift):
+    from civportal.fiscal import period_containing
+
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    members = _quarterly()
+    day = timezone.localdate() - timedelta(days=200)
+    quarter = period_containing(day, "quarter")
+    chosen = (
+        quarter.start + timedelta(days=1)
+        if shift == "not_a_start"
+        else quarter.end + timedelta(days=1)
+    )
+
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        log_visit(
+            actor,
+            community,
+            visited_on=day,
+            summary="ผิดช่วง",
+            values={members: Decimal("9")},
+            periods={members: chosen},
+        )
+
+    assert "period_active_members" in refused.value.message_dict
+    assert not community.visits.exists()
