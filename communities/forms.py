@@ -11,6 +11,7 @@ from civportal.fiscal import (
     Frequency,
     fiscal_year,
     fy_bounds,
+    fy_label,
     period_containing,
     periods_between,
 )
@@ -216,6 +217,10 @@ class ScoreField(forms.TypedChoiceField):
         )
 
 
+def fy_target_label(fy: int) -> str:
+    return gettext("Target for %(year)s") % {"year": fy_label(fy)}
+
+
 # How far back an officer may file a value: the fiscal year before this one, then on.
 PERIOD_CHOICES_BACK_YEARS = 1
 
@@ -351,22 +356,35 @@ class StageForm(PortalForm):
         ]
 
 
-class TargetsForm(PortalForm):
-    """Baseline and target per active indicator; both or neither."""
+def target_years(today=None) -> list[int]:
+    """Fiscal years a target may be set for: last year (late paperwork), this one, next."""
+    this_year = fiscal_year(today or timezone.localdate())
+    return [this_year - 1, this_year, this_year + 1]
 
-    def __init__(self, *args, community, **kwargs):
+
+class TargetsForm(PortalForm):
+    """Baseline and the target of one fiscal year per active indicator; both or neither."""
+
+    def __init__(self, *args, community, fiscal_year, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fiscal_year = fiscal_year
         self.indicators = list(Indicator.objects.filter(active=True))
-        existing = {t.indicator_id: t for t in community.indicator_targets.all()}
+        baselines = {t.indicator_id: t.baseline for t in community.indicator_targets.all()}
+        targets = {
+            t.indicator_id: t.target for t in community.targets.filter(fiscal_year=fiscal_year)
+        }
         for indicator in self.indicators:
-            current = existing.get(indicator.pk)
-            for part, label in (("baseline", _("Baseline")), ("target", _("Target"))):
+            for part, label, current in (
+                ("baseline", _("Baseline"), baselines.get(indicator.pk)),
+                ("target", fy_target_label(fiscal_year), targets.get(indicator.pk)),
+            ):
                 self.fields[f"{part}_{indicator.code}"] = forms.DecimalField(
                     label=f"{indicator.name} — {label} ({indicator.unit_name})",
                     required=False,
                     max_digits=14,
                     decimal_places=2,
-                    initial=getattr(current, part, None),
+                    # A target of another year is not this year's: only the baseline carries.
+                    initial=current if part == "baseline" or indicator.pk in targets else None,
                 )
 
     def rows(self):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from civportal import fiscal
 from civportal.files import removed_on_rollback
 from civportal.fiscal import Frequency, Period, period_containing, period_from_start
 from civportal.versioning import bump, check_version
@@ -22,6 +23,7 @@ from .models import (
     Community,
     CommunityIndicator,
     CommunityPhoto,
+    CommunityTarget,
     Indicator,
     IndicatorValue,
     ProgressVisit,
@@ -262,30 +264,64 @@ def _notify_progress_logged(visit: ProgressVisit) -> None:
 
 @transaction.atomic
 def set_indicator_targets(
-    actor, community: Community, targets: Mapping[Indicator, tuple[Decimal, Decimal] | None]
-) -> list[CommunityIndicator]:
-    """Set (or clear, with None) the baseline and target of indicators for one community."""
+    actor,
+    community: Community,
+    targets: Mapping[Indicator, tuple[Decimal, Decimal] | None],
+    fiscal_year: int | None = None,
+) -> list[CommunityTarget]:
+    """Set (or clear, with None) the baseline and the target for ``fiscal_year`` (CE, the
+    current one by default) of indicators for one community.
+
+    The baseline is one per community and indicator; targets are one per fiscal year. The
+    single target of before fiscal years (``CommunityIndicator.target``) follows the current
+    fiscal year's, so pages that still read it stay right.
+    """
     if not can_set_indicator_targets(actor, community):
         raise PermissionDenied
+    current = fiscal.fiscal_year(timezone.localdate())
+    fiscal_year = fiscal_year or current
     saved = []
-    existing = {
+    baselines = {
         row.indicator_id: row
         for row in CommunityIndicator.objects.select_for_update().filter(community=community)
     }
+    existing = {
+        row.indicator_id: row
+        for row in CommunityTarget.objects.select_for_update().filter(
+            community=community, fiscal_year=fiscal_year
+        )
+    }
     for indicator, pair in targets.items():
-        row = existing.get(indicator.pk)
+        row, base = existing.get(indicator.pk), baselines.get(indicator.pk)
         if pair is None:
             if row is not None:
                 row._history_user = actor
                 row.delete()
+            # The baseline goes with the last of the indicator's targets.
+            if (
+                base is not None
+                and not CommunityTarget.objects.filter(
+                    community=community, indicator=indicator
+                ).exists()
+            ):
+                base._history_user = actor
+                base.delete()
             continue
         baseline, target = pair
+        if base is None:
+            base = CommunityIndicator(community=community, indicator=indicator, target=target)
+        legacy_target = target if fiscal_year == current else base.target
+        if not base.pk or (base.baseline, base.target) != (baseline, legacy_target):
+            base.baseline, base.target = baseline, legacy_target
+            base.full_clean()
+            base._history_user = actor
+            base.save()
         if row is None:
-            row = CommunityIndicator(community=community, indicator=indicator)
-        if row.pk and (row.baseline, row.target) == (baseline, target):
+            row = CommunityTarget(community=community, indicator=indicator, fiscal_year=fiscal_year)
+        elif row.target == target:
             saved.append(row)
             continue
-        row.baseline, row.target = baseline, target
+        row.target = target
         row.full_clean()
         row._history_user = actor
         row.save()

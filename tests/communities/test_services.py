@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from accounts.models import User
+from civportal.fiscal import fiscal_year
 from communities.models import Community, Indicator, IndicatorValue, Stage, StageChange
 from communities.selectors import community_history, stale_communities
 from communities.services import (
@@ -151,12 +152,57 @@ def test_set_indicator_targets_creates_updates_and_clears():
 
     set_indicator_targets(actor, community, {revenue: (Decimal("5000"), Decimal("20000"))})
     set_indicator_targets(actor, community, {revenue: (Decimal("6000"), Decimal("20000"))})
-    target = community.indicator_targets.get()
-    assert (target.baseline, target.target) == (Decimal("6000.00"), Decimal("20000.00"))
-    assert target.history.count() == 2
+    baseline = community.indicator_targets.get()
+    assert baseline.baseline == Decimal("6000.00")
+    assert baseline.history.count() == 2
+    target = community.targets.get()
+    assert (target.fiscal_year, target.target) == (
+        fiscal_year(timezone.localdate()),
+        Decimal("20000.00"),
+    )
+    assert target.history.count() == 1
 
     set_indicator_targets(actor, community, {revenue: None})
     assert not community.indicator_targets.exists()
+    assert not community.targets.exists()
+
+
+def test_targets_are_kept_per_fiscal_year_and_progress_reads_this_years():
+    from communities.selectors import indicator_trends
+
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    revenue = Indicator.objects.get(code="monthly_revenue")
+    this_year = fiscal_year(timezone.localdate())
+
+    set_indicator_targets(actor, community, {revenue: (Decimal("5000"), Decimal("20000"))})
+    set_indicator_targets(
+        actor, community, {revenue: (Decimal("5000"), Decimal("30000"))}, this_year + 1
+    )
+    set_indicator_targets(
+        actor, community, {revenue: (Decimal("5000"), Decimal("12000"))}, this_year - 1
+    )
+
+    assert sorted(community.targets.values_list("fiscal_year", "target")) == [
+        (this_year - 1, Decimal("12000.00")),
+        (this_year, Decimal("20000.00")),
+        (this_year + 1, Decimal("30000.00")),
+    ]
+    # Only this year's figure is the single target of before fiscal years.
+    assert community.indicator_targets.get().target == Decimal("20000.00")
+    (trend,) = indicator_trends(community)
+    assert (trend.baseline, trend.target, trend.fiscal_year) == (
+        Decimal("5000.00"),
+        Decimal("20000.00"),
+        this_year,
+    )
+    (next_year,) = indicator_trends(community, this_year + 1)
+    assert next_year.target == Decimal("30000.00")
+
+    # Clearing one year keeps the others and the baseline.
+    set_indicator_targets(actor, community, {revenue: None}, this_year + 1)
+    assert community.targets.count() == 2
+    assert community.indicator_targets.exists()
 
 
 def test_history_lists_changes_with_who_and_what():
