@@ -47,6 +47,17 @@ class BilingualName(models.Model):
 # --- Geography: จังหวัด → อำเภอ → ตำบล, official codes from geothai ---------
 class Province(BilingualName):
     code = models.CharField(_("code"), max_length=2, primary_key=True)
+    # The head of the provincial industry office (อุตสาหกรรมจังหวัด): late updates of the
+    # province's communities are escalated to them. Set by programme staff.
+    head_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_provinces",
+        verbose_name=_("head of the provincial office"),
+        limit_choices_to={"role": "officer"},
+    )
 
     class Meta:
         verbose_name = _("province")
@@ -284,6 +295,17 @@ class Community(BilingualName):
     publish_website_url = models.BooleanField(_("show the website"), default=False)
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.TARGET, editable=False
+    )
+    # Who keeps the community's results up to date and is reminded when they are due:
+    # by default the officer who registered it; programme staff may hand it to another.
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
+        verbose_name=_("responsible officer"),
+        limit_choices_to={"role": "officer"},
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -549,6 +571,36 @@ class IndicatorValue(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.period_start, self.period_end, self.indicator.frequency)
+
+
+class ReportingReminder(models.Model):
+    """A reminder or escalation sent about a community's values for one reporting period:
+    the row makes each one happen once (communities.reminders)."""
+
+    class Level(models.TextChoices):
+        REMINDER = "reminder", _("Reminder before the period closes")
+        ESCALATION = "escalation", _("Escalation after the grace period")
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="reporting_reminders"
+    )
+    frequency = models.CharField(max_length=8, choices=Frequency.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    level = models.CharField(max_length=10, choices=Level.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reporting reminder")
+        verbose_name_plural = _("reporting reminders")
+        constraints = [
+            models.UniqueConstraint(
+                "community", "frequency", "period_start", "level", name="one_reminder_per_level"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.community} · {self.period_start} · {self.level}"
 
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]

@@ -91,7 +91,9 @@ def register_community(actor, *, photos: Iterable = (), **fields) -> Community:
     subdistrict = fields["subdistrict"]
     if not can_register_community(actor, subdistrict.district.province):
         raise PermissionDenied
-    return _apply(Community(), actor, fields, photos)
+    # Whoever registers it keeps its results up to date, until staff hand it on.
+    responsible = actor if actor.role == Role.OFFICER else None
+    return _apply(Community(responsible_officer=responsible), actor, fields, photos)
 
 
 @removed_on_rollback()

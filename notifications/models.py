@@ -20,6 +20,8 @@ class Kind(models.TextChoices):
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
     REPORT_READY = "report_ready", _("Report ready")
     REPORT_DELAYED = "report_delayed", _("Report delayed")
+    RESULTS_DUE = "results_due", _("Results due")
+    RESULTS_OVERDUE = "results_overdue", _("Results overdue")
 
 
 class Notification(models.Model):
