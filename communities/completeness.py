@@ -2,14 +2,14 @@
 
 As DHIS2 counts its "reporting rate" and "reporting rate on time": a value is **due** for
 each active indicator with a reporting frequency (monthly, quarterly, yearly; per-visit
-indicators have no calendar) × each *closed* period of the window in which the community
-was registered; it is **received** when a value for that community, indicator and period
-exists, and **on time** when the first one was recorded before the end of the period's last
-day (Thai time) plus ``RESULTS_GRACE_DAYS``.
+indicators have no calendar) × each *closed* period of the fiscal year since the community
+joined (registered, or first visited if that was earlier); it is **received** when a value
+for that community, indicator and period exists, and **on time** when the first one was
+recorded before the end of the period's last day (Thai time) plus ``RESULTS_GRACE_DAYS``.
 
-``completeness(communities)`` reads everything in four queries whatever the number of
-communities (communities, indicators, values, officers' names), and sums it per community,
-responsible officer and province.
+``completeness(communities)`` reads everything in three queries whatever the number of
+communities (communities with their officer and province, indicators, first values), and
+sums it per community, responsible officer and province.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from civportal import fiscal
@@ -135,13 +135,16 @@ def completeness(
     if not any(periods.values()):
         return result
     rows = list(
-        communities.filter(created_at__lt=on_time_deadline_for_day(last)).values_list(
+        communities.annotate(first_visit=Min("visits__visited_on"))
+        .filter(Q(created_at__lt=on_time_deadline_for_day(last)) | Q(first_visit__lte=last))
+        .values_list(
             "pk",
             "name_th",
             "province__name_th",
             "responsible_officer__full_name",
             "responsible_officer__email",
             "created_at",
+            "first_visit",
         )
     )
     first_recorded = {
@@ -156,8 +159,8 @@ def completeness(
         .annotate(first=Min("recorded_at"))
         .order_by()
     }
-    for pk, name, province, full_name, email, created_at in rows:
-        registered = timezone.localtime(created_at).date()
+    for pk, name, province, full_name, email, created_at, first_visit in rows:
+        registered = active_since(created_at, first_visit)
         officer = full_name or email or ""
         for indicator in indicators:
             for period in periods[indicator.frequency]:
@@ -178,6 +181,13 @@ def completeness(
                     )
     result.gaps.sort(key=lambda gap: (gap.period.end, gap.community_name), reverse=True)
     return result
+
+
+def active_since(created_at: datetime, first_visit: date | None) -> date:
+    """The day a community joined the programme as far as the portal knows: registered,
+    or visited before it was registered (communities entered after the fact)."""
+    registered = timezone.localtime(created_at).date()
+    return min(registered, first_visit) if first_visit else registered
 
 
 def on_time_deadline_for_day(day: date) -> datetime:

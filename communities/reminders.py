@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from accounts.models import User
 from civportal import fiscal
 from civportal.fiscal import Frequency, Period
 
-from .models import Community, Indicator, IndicatorValue, ReportingReminder
+from .models import Community, Indicator, IndicatorValue, ProgressVisit, ReportingReminder
 
 Level = ReportingReminder.Level
 
@@ -71,17 +72,17 @@ def send_results_reminders(today: date | None = None) -> int:
 
 
 def _missing(period: Period, indicators: list[Indicator]):
-    """Communities registered before the period ended that lack a value of any of
-    ``indicators`` for it, with the indicators they lack."""
+    """Communities in the programme (registered or visited) before the period ended that
+    lack a value of any of ``indicators`` for it, with the indicators they lack."""
     have = defaultdict(set)
     for community_id, indicator_id in IndicatorValue.objects.filter(
         indicator__in=indicators, period_start=period.start
     ).values_list("visit__community_id", "indicator_id"):
         have[community_id].add(indicator_id)
+    ended = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min))
+    visited = ProgressVisit.objects.filter(community=OuterRef("pk"), visited_on__lte=period.end)
     communities = Community.objects.filter(
-        created_at__lt=timezone.make_aware(
-            datetime.combine(period.end + timedelta(days=1), time.min)
-        )
+        Q(created_at__lt=ended) | Exists(visited)
     ).select_related("responsible_officer", "province__head_officer")
     for community in communities.iterator(chunk_size=500):
         lacking = [i for i in indicators if i.pk not in have[community.pk]]
