@@ -235,6 +235,8 @@ def period_choice_field(indicator, default_day) -> forms.ChoiceField:
         label=gettext("Reporting period for %(indicator)s") % {"indicator": indicator.name},
         choices=[(p.start.isoformat(), p.label()) for p in reversed(periods)],
         initial=period_containing(default_day, indicator.frequency).start.isoformat(),
+        # Left out (a script, an old form): the period of the visit date.
+        required=False,
         error_messages={
             "invalid_choice": _("Choose one of the listed reporting periods."),
         },
@@ -300,8 +302,10 @@ class VisitForm(KeepUploadsMixin, OneTimeTokenMixin, PortalModelForm):
         chosen = {}
         for indicator in self.indicators:
             name = f"period_{indicator.code}"
-            if name in self.fields and self[name].field.has_changed(
-                self[name].initial, self[name].data
+            if (
+                name in self.fields
+                and self.cleaned_data.get(name)
+                and self[name].field.has_changed(self[name].initial, self[name].data)
             ):
                 chosen[indicator] = date.fromisoformat(self.cleaned_data[name])
             else:

@@ -48,6 +48,8 @@ def test_values_go_to_their_visits_period_and_targets_to_the_fiscal_year_they_we
     members = Indicator.objects.get(code="active_members")
     members.frequency = "quarter"
     members.save()
+    revenue.frequency = "visit"
+    revenue.save()
     officer = User.objects.get(email="officer.nakhon@civ.example")
     visit = ProgressVisit.objects.create(
         community=community, officer=officer, visited_on=date(2025, 9, 30), summary="ก่อน"
