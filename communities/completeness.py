@@ -109,6 +109,14 @@ class Completeness:
         return [gap for gap in self.gaps if not gap.missing]
 
 
+def reporting_year(today: date) -> int:
+    """The fiscal year whose reporting is being chased on ``today``: the year of the latest
+    month whose grace period is over. Early in October (and until mid-November) that is
+    the year just ended, whose last values are still coming in; then the new one."""
+    settled = today - timedelta(days=grace_days())
+    return fiscal.fiscal_year(settled.replace(day=1) - timedelta(days=1))
+
+
 def closed_periods(frequency: str, start: date, end: date, today: date) -> list[Period]:
     """The periods of ``frequency`` within ``start``–``end`` that ended before ``today``."""
     return [p for p in fiscal.periods_between(start, end, frequency) if p.end < today]
@@ -118,9 +126,9 @@ def completeness(
     communities: QuerySet[Community], fy: int | None = None, today: date | None = None
 ) -> Completeness:
     """Due, received and on-time values of ``communities`` (already scoped to the reader)
-    for the closed periods of fiscal year ``fy`` (this one by default)."""
+    for the closed periods of fiscal year ``fy`` (by default ``reporting_year``)."""
     today = today or timezone.localdate()
-    fy = fy or fiscal.fiscal_year(today)
+    fy = fy or reporting_year(today)
     first, last = fiscal.fy_bounds(fy)
     result = Completeness(fy)
     indicators = list(

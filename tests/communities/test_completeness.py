@@ -116,3 +116,18 @@ def test_completeness_reads_the_same_number_of_queries_for_2_and_8_communities(
 
     assert (small.total.due, large.total.due) == (10, 40)
     assert (small.total.received, large.total.received) == (2, 8)
+
+
+@pytest.mark.parametrize(
+    ("today", "fy"),
+    [
+        (date(2025, 10, 5), 2025),  # September's values are still coming in
+        (date(2025, 11, 15), 2025),  # the last day of September's grace
+        (date(2025, 11, 16), 2026),  # October's grace is over: the new year is chased
+        (date(2026, 9, 30), 2026),
+    ],
+)
+def test_the_reporting_year_follows_the_latest_month_whose_grace_is_over(today, fy):
+    from communities.completeness import reporting_year
+
+    assert reporting_year(today) == fy

@@ -428,6 +428,9 @@ class Command(BaseCommand):
         if quarter.end >= today:
             quarter = period_containing(quarter.start - timedelta(days=1), Frequency.QUARTER)
         grace = timedelta(days=settings.RESULTS_GRACE_DAYS)
+        # แป้นใต้'s late value: the latest month whose grace is over, so the dashboards'
+        # reporting year (communities.completeness.reporting_year) shows it.
+        late_month = [m for m in months if m.end + grace + timedelta(days=1) < today][-1]
         for index, key in enumerate(("maejaem", "jaekhon", "paentai")):
             community = communities[key]
             if community.visits.filter(summary__startswith=REPORTING_MARK).exists():
@@ -435,7 +438,7 @@ class Command(BaseCommand):
             for number, month in enumerate(months):
                 if key == "jaekhon" and month == months[-1]:
                     continue  # still missing: reminders and escalation have something to say
-                late = key == "paentai" and number == 1
+                late = key == "paentai" and month == late_month
                 recorded = month.end + grace + timedelta(days=10) if late else month.end
                 if recorded > today:
                     recorded = today
