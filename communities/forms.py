@@ -283,9 +283,6 @@ class VisitForm(KeepUploadsMixin, OneTimeTokenMixin, PortalModelForm):
                 label=ReadinessAssessment._meta.get_field(criterion).verbose_name
             )
 
-    def indicator_fields(self):
-        return [self[f"indicator_{i.code}"] for i in self.indicators]
-
     def indicator_rows(self):
         """(value field, period field or None) per indicator, for the template."""
         return [
