@@ -189,6 +189,14 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_ALWAYS_EAGER = False
 # Periodic jobs look at the data as it is when they run (not when they were due) and
 # name each event once, so after downtime they catch up without sending anything twice.
+# Programme results (communities.completeness, communities.reminders):
+# a value for a period counts as on time until RESULTS_GRACE_DAYS after the period's last day;
+# the responsible officer is reminded from RESULTS_REMINDER_DAYS before that last day; after
+# the grace period the province's head officer and programme staff are told; the reminder
+# job looks back RESULTS_CATCH_UP_DAYS for periods it has not dealt with yet.
+RESULTS_GRACE_DAYS = int(env("RESULTS_GRACE_DAYS", "15"))
+RESULTS_REMINDER_DAYS = int(env("RESULTS_REMINDER_DAYS", "7"))
+RESULTS_CATCH_UP_DAYS = int(env("RESULTS_CATCH_UP_DAYS", "120"))
 CELERY_BEAT_SCHEDULE = {
     "session-reminders": {
         "task": "notifications.tasks.send_session_reminders",
@@ -214,6 +222,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-report-jobs": {
         "task": "reports.tasks.sweep_report_jobs",
         "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60")),
+    },
+    # Reminds responsible officers before reporting periods close, escalates overdue ones
+    # (RESULTS_* above); once per community, period and level, catching up after downtime.
+    "results-reminders": {
+        "task": "communities.tasks.send_results_reminders",
+        "schedule": crontab(hour=7, minute=15),
     },
     "sweep-orphan-files": {
         "task": "civportal.tasks.sweep_orphan_files",

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.models import Role
 from accounts.permissions import can_manage_members
+from communities.completeness import completeness
 from communities.models import Stage
 from communities.selectors import communities_for, officer_dashboard, recent_visits_for
 from mentorship.models import TrainingSession
@@ -126,6 +127,8 @@ def dashboard(request):
         "expiring_mous": expiring_mous_for(user)[:10],
     }
     role = Role.STAFF if user.is_programme_staff else user.role
+    if role in (Role.OFFICER, Role.STAFF):
+        context["completeness"] = completeness(communities)
     if role == Role.OFFICER:
         context |= officer_dashboard(user)
     if role == Role.STAFF:

@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import Role, User
 from civportal.admin import ReferenceAdmin, ScopedAdmin
 
 from .models import (
@@ -14,14 +18,53 @@ from .models import (
     StageChange,
     Subdistrict,
 )
-from .permissions import can_edit_community, can_edit_visit, can_manage_indicators
+from .permissions import (
+    can_assign_reporting_officers,
+    can_edit_community,
+    can_edit_visit,
+    can_manage_indicators,
+)
 from .selectors import communities_for, stage_changes_for, visits_for
+
+
+class HeadOfficerForm(forms.ModelForm):
+    class Meta:
+        model = Province
+        fields = ["code", "name_th", "name_en", "head_officer"]
+
+    def clean_head_officer(self):
+        head = self.cleaned_data.get("head_officer")
+        if head is not None and not head.provinces.filter(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _("The head of the office must be an officer of this province."), code="scope"
+            )
+        return head
 
 
 @admin.register(Province)
 class ProvinceAdmin(ReferenceAdmin, admin.ModelAdmin):
-    list_display = ["code", "name_th", "name_en"]
+    """Geography is loaded, not typed: programme staff set only the head of each provincial
+    office (to whom late results are escalated)."""
+
+    can_manage = can_assign_reporting_officers
+    form = HeadOfficerForm
+    list_display = ["code", "name_th", "name_en", "head_officer"]
+    list_select_related = ["head_officer"]
     search_fields = ["code", "name_th", "name_en"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["code", "name_th", "name_en"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "head_officer":
+            kwargs["queryset"] = User.objects.filter(role=Role.OFFICER, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(District)
@@ -62,10 +105,12 @@ class IndicatorAdmin(ReferenceAdmin, admin.ModelAdmin):
         "unit",
         "unit_en",
         "direction",
+        "frequency",
         "active",
         "position",
     ]
-    list_editable = ["active", "position"]
+    list_editable = ["frequency", "active", "position"]
+    list_filter = ["frequency", "active"]
     search_fields = ["code", "name_th", "name_en"]
 
     def has_module_permission(self, request):
@@ -78,15 +123,45 @@ class IndicatorAdmin(ReferenceAdmin, admin.ModelAdmin):
         return False  # values point at indicators; retire one with "in use" instead
 
 
+class CommunityAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        officer = cleaned.get("responsible_officer")
+        subdistrict = cleaned.get("subdistrict") or getattr(self.instance, "subdistrict", None)
+        if officer is not None and subdistrict is not None:
+            province = subdistrict.district.province_id
+            if not officer.provinces.filter(pk=province).exists():
+                self.add_error(
+                    "responsible_officer",
+                    _("The responsible officer must be an officer of the community's province."),
+                )
+        return cleaned
+
+
 @admin.register(Community)
 class CommunityAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    form = CommunityAdminForm
     selector = communities_for
     can_edit = can_edit_community
-    list_display = ["name_th", "name_en", "province", "stage", "cohort_year"]
+    list_display = ["name_th", "name_en", "province", "stage", "cohort_year", "responsible_officer"]
     list_filter = ["stage", "province"]
     search_fields = ["name_th", "name_en"]
     autocomplete_fields = ["subdistrict"]
     readonly_fields = ["stage"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_assign_reporting_officers(request.user):
+            fields.append("responsible_officer")  # programme staff hand communities on
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "responsible_officer" in form.base_fields:
+            form.base_fields["responsible_officer"].queryset = User.objects.filter(
+                role=Role.OFFICER, is_active=True
+            )
+        return form
 
 
 @admin.register(StageChange)

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
@@ -5,6 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from civportal.fiscal import (
+    Frequency,
+    fiscal_year,
+    fy_bounds,
+    fy_label,
+    period_containing,
+    periods_between,
+)
 from civportal.forms import OneTimeTokenMixin, PortalForm, PortalModelForm, VersionedFormMixin
 from civportal.images import clean_photo
 from civportal.pending import KeepUploadsMixin
@@ -207,6 +217,32 @@ class ScoreField(forms.TypedChoiceField):
         )
 
 
+def fy_target_label(fy: int) -> str:
+    return gettext("Target for %(year)s") % {"year": fy_label(fy)}
+
+
+# How far back an officer may file a value: the fiscal year before this one, then on.
+PERIOD_CHOICES_BACK_YEARS = 1
+
+
+def period_choice_field(indicator, default_day) -> forms.ChoiceField:
+    """The reporting periods a value of ``indicator`` may be for, newest first, the one
+    containing ``default_day`` preselected."""
+    today = timezone.localdate()
+    first, _last = fy_bounds(fiscal_year(today) - PERIOD_CHOICES_BACK_YEARS)
+    periods = list(periods_between(first, today, indicator.frequency))
+    return forms.ChoiceField(
+        label=gettext("Reporting period for %(indicator)s") % {"indicator": indicator.name},
+        choices=[(p.start.isoformat(), p.label()) for p in reversed(periods)],
+        initial=period_containing(default_day, indicator.frequency).start.isoformat(),
+        # Left out (a script, an old form): the period of the visit date.
+        required=False,
+        error_messages={
+            "invalid_choice": _("Choose one of the listed reporting periods."),
+        },
+    )
+
+
 class VisitForm(KeepUploadsMixin, OneTimeTokenMixin, PortalModelForm):
     """A visit with photos, one field per active indicator and the six readiness scores.
 
@@ -238,13 +274,40 @@ class VisitForm(KeepUploadsMixin, OneTimeTokenMixin, PortalModelForm):
                 max_digits=14,
                 decimal_places=2,
             )
+            if indicator.frequency != Frequency.VISIT:
+                self.fields[f"period_{indicator.code}"] = period_choice_field(
+                    indicator, self.initial["visited_on"]
+                )
         for criterion in READINESS_CRITERIA:
             self.fields[f"readiness_{criterion}"] = ScoreField(
                 label=ReadinessAssessment._meta.get_field(criterion).verbose_name
             )
 
-    def indicator_fields(self):
-        return [self[f"indicator_{i.code}"] for i in self.indicators]
+    def indicator_rows(self):
+        """(value field, period field or None) per indicator, for the template."""
+        return [
+            (
+                self[f"indicator_{i.code}"],
+                self[f"period_{i.code}"] if i.frequency != Frequency.VISIT else None,
+            )
+            for i in self.indicators
+        ]
+
+    def chosen_periods(self) -> dict:
+        """The period start each value is for; None (the visit date's period) where the
+        officer left the preselected choice, so a changed visit date moves it along."""
+        chosen = {}
+        for indicator in self.indicators:
+            name = f"period_{indicator.code}"
+            if (
+                name in self.fields
+                and self.cleaned_data.get(name)
+                and self[name].field.has_changed(self[name].initial, self[name].data)
+            ):
+                chosen[indicator] = date.fromisoformat(self.cleaned_data[name])
+            else:
+                chosen[indicator] = None
+        return chosen
 
     def readiness_fields(self):
         return [self[f"readiness_{c}"] for c in READINESS_CRITERIA] + [self["readiness_note"]]
@@ -278,6 +341,7 @@ class VisitForm(KeepUploadsMixin, OneTimeTokenMixin, PortalModelForm):
             "next_steps": data["next_steps"],
             "photos": self.uploads_to_save(),
             "values": {i: data[f"indicator_{i.code}"] for i in self.indicators},
+            "periods": self.chosen_periods(),
             "readiness": readiness,
         }
 
@@ -293,22 +357,35 @@ class StageForm(PortalForm):
         ]
 
 
-class TargetsForm(PortalForm):
-    """Baseline and target per active indicator; both or neither."""
+def target_years(today=None) -> list[int]:
+    """Fiscal years a target may be set for: last year (late paperwork), this one, next."""
+    this_year = fiscal_year(today or timezone.localdate())
+    return [this_year - 1, this_year, this_year + 1]
 
-    def __init__(self, *args, community, **kwargs):
+
+class TargetsForm(PortalForm):
+    """Baseline and the target of one fiscal year per active indicator; both or neither."""
+
+    def __init__(self, *args, community, fiscal_year, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fiscal_year = fiscal_year
         self.indicators = list(Indicator.objects.filter(active=True))
-        existing = {t.indicator_id: t for t in community.indicator_targets.all()}
+        baselines = {t.indicator_id: t.baseline for t in community.indicator_targets.all()}
+        targets = {
+            t.indicator_id: t.target for t in community.targets.filter(fiscal_year=fiscal_year)
+        }
         for indicator in self.indicators:
-            current = existing.get(indicator.pk)
-            for part, label in (("baseline", _("Baseline")), ("target", _("Target"))):
+            for part, label, current in (
+                ("baseline", _("Baseline"), baselines.get(indicator.pk)),
+                ("target", fy_target_label(fiscal_year), targets.get(indicator.pk)),
+            ):
                 self.fields[f"{part}_{indicator.code}"] = forms.DecimalField(
                     label=f"{indicator.name} — {label} ({indicator.unit_name})",
                     required=False,
                     max_digits=14,
                     decimal_places=2,
-                    initial=getattr(current, part, None),
+                    # A target of another year is not this year's: only the baseline carries.
+                    initial=current if part == "baseline" or indicator.pk in targets else None,
                 )
 
     def rows(self):

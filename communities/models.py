@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from civportal.files import UploadTo
+from civportal.fiscal import Frequency, Period, fy_label
 
 from .contacts import (
     SHOP_DOMAINS,
@@ -45,6 +47,17 @@ class BilingualName(models.Model):
 # --- Geography: จังหวัด → อำเภอ → ตำบล, official codes from geothai ---------
 class Province(BilingualName):
     code = models.CharField(_("code"), max_length=2, primary_key=True)
+    # The head of the provincial industry office (อุตสาหกรรมจังหวัด): late updates of the
+    # province's communities are escalated to them. Set by programme staff.
+    head_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_provinces",
+        verbose_name=_("head of the provincial office"),
+        limit_choices_to={"role": "officer"},
+    )
 
     class Meta:
         verbose_name = _("province")
@@ -283,6 +296,17 @@ class Community(BilingualName):
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.TARGET, editable=False
     )
+    # Who keeps the community's results up to date and is reminded when they are due:
+    # by default the officer who registered it; programme staff may hand it to another.
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
+        verbose_name=_("responsible officer"),
+        limit_choices_to={"role": "officer"},
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Bumped by every service that saves the row; edit forms carry it (civportal.versioning).
@@ -391,6 +415,14 @@ class Indicator(BilingualName):
         _("direction"), max_length=4, choices=Direction.choices, default=Direction.UP
     )
     active = models.BooleanField(_("in use"), default=True)
+    # How often a value is due: per visit (whenever the officer goes), or once per month,
+    # quarter or fiscal year (see civportal.fiscal).
+    frequency = models.CharField(
+        _("reporting frequency"),
+        max_length=8,
+        choices=Frequency.choices,
+        default=Frequency.VISIT,
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -407,7 +439,12 @@ class Indicator(BilingualName):
 
 
 class CommunityIndicator(models.Model):
-    """Baseline and target of one indicator for one community."""
+    """Baseline of one indicator for one community.
+
+    ``target`` is the single target of before fiscal years: targets now live in
+    ``CommunityTarget`` per fiscal year (migration 0009 moved each one to the fiscal year it
+    was set in); the column stays readable for the history of those rows.
+    """
 
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="indicator_targets"
@@ -429,6 +466,38 @@ class CommunityIndicator(models.Model):
 
     def __str__(self):
         return f"{self.community} · {self.indicator}"
+
+
+class CommunityTarget(models.Model):
+    """The target of one indicator for one community in one Thai fiscal year (CE number:
+    2026 is ปีงบประมาณ พ.ศ. 2569)."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fiscal-year target")
+        verbose_name_plural = _("fiscal-year targets")
+        ordering = ["fiscal_year", "indicator__position", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                "community", "indicator", "fiscal_year", name="one_target_per_fiscal_year"
+            ),
+            # A CE year of the programme's time: guards against a BE year typed in.
+            models.CheckConstraint(
+                name="target_fiscal_year_ce",
+                condition=Q(fiscal_year__gte=2000, fiscal_year__lte=2200),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.community} · {self.indicator} · {fy_label(self.fiscal_year)}"
 
 
 class ProgressVisit(models.Model):
@@ -481,6 +550,11 @@ class IndicatorValue(models.Model):
         Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("indicator")
     )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    # The reporting period the value is for (civportal.fiscal): by default the period of the
+    # indicator's frequency that contains the visit date; the officer may choose another.
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     history = HistoricalRecords()
 
@@ -489,10 +563,48 @@ class IndicatorValue(models.Model):
         verbose_name_plural = _("indicator values")
         constraints = [
             models.UniqueConstraint("visit", "indicator", name="one_value_per_indicator_per_visit"),
+            models.CheckConstraint(
+                name="value_period_in_order", condition=Q(period_end__gte=models.F("period_start"))
+            ),
         ]
+        indexes = [models.Index(fields=["indicator", "period_start"], name="value_period")]
 
     def __str__(self):
         return f"{self.indicator}: {self.value}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.period_end, self.indicator.frequency)
+
+
+class ReportingReminder(models.Model):
+    """A reminder or escalation sent about a community's values for one reporting period:
+    the row makes each one happen once (communities.reminders)."""
+
+    class Level(models.TextChoices):
+        REMINDER = "reminder", _("Reminder before the period closes")
+        ESCALATION = "escalation", _("Escalation after the grace period")
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="reporting_reminders"
+    )
+    frequency = models.CharField(max_length=8, choices=Frequency.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    level = models.CharField(max_length=10, choices=Level.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reporting reminder")
+        verbose_name_plural = _("reporting reminders")
+        constraints = [
+            models.UniqueConstraint(
+                "community", "frequency", "period_start", "level", name="one_reminder_per_level"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.community} · {self.period_start} · {self.level}"
 
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]

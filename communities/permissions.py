@@ -50,6 +50,12 @@ def can_manage_indicators(user) -> bool:
     return user.is_authenticated and user.is_programme_staff
 
 
+def can_assign_reporting_officers(user) -> bool:
+    """Who keeps a community's results (its responsible officer) and who heads a provincial
+    office are set by programme staff."""
+    return user.is_authenticated and user.is_programme_staff
+
+
 def can_import_communities(user) -> bool:
     """Officers import into their provinces (checked per row); staff anywhere."""
     return user.is_authenticated and (user.is_programme_staff or user.role == Role.OFFICER)

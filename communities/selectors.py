@@ -3,14 +3,16 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import province_codes
+from civportal import fiscal
 from civportal.access import RowScope, get_in_scope_or_404, within_scope
 from civportal.templatetags.thaidate import format_date
 from mentorship.models import MOU
@@ -19,6 +21,7 @@ from . import charts
 from .models import (
     Community,
     CommunityIndicator,
+    CommunityTarget,
     District,
     Indicator,
     IndicatorValue,
@@ -201,7 +204,9 @@ def community_timeline(community: Community, limit: int = TIMELINE_LIMIT) -> lis
 @dataclass
 class IndicatorTrend:
     indicator: Indicator
-    target: CommunityIndicator | None
+    baseline: Decimal | None
+    target: Decimal | None
+    fiscal_year: int
     points: list[tuple[date, object]]
     chart: dict | None
 
@@ -210,28 +215,36 @@ class IndicatorTrend:
         return self.points[-1][1] if self.points else None
 
 
-def indicator_trends(community: Community) -> list[IndicatorTrend]:
-    """Per active indicator: its values over time, baseline/target and an SVG line chart."""
+def indicator_trends(community: Community, fy: int | None = None) -> list[IndicatorTrend]:
+    """Per active indicator: its values over time (dated by the end of their period), the
+    baseline, the target of fiscal year ``fy`` (this one by default) and an SVG chart."""
+    fy = fy or fiscal.fiscal_year(timezone.localdate())
     indicators = list(Indicator.objects.filter(active=True))
-    targets = {t.indicator_id: t for t in community.indicator_targets.all()}
+    # A fiscal-year target is always set with its baseline (services.set_indicator_targets):
+    # one query reads both.
+    year_target = CommunityTarget.objects.filter(
+        community=community, indicator=OuterRef("indicator"), fiscal_year=fy
+    ).values("target")[:1]
+    baselines, targets = {}, {}
+    for indicator_id, baseline, target in community.indicator_targets.annotate(
+        year_target=Subquery(year_target)
+    ).values_list("indicator_id", "baseline", "year_target"):
+        baselines[indicator_id], targets[indicator_id] = baseline, target
     series = defaultdict(list)
     for indicator_id, day, value in (
         IndicatorValue.objects.filter(visit__community=community)
-        .order_by("visit__visited_on", "visit_id")
-        .values_list("indicator_id", "visit__visited_on", "value")
+        .order_by("period_end", "visit__visited_on", "visit_id")
+        .values_list("indicator_id", "period_end", "value")
     ):
         series[indicator_id].append((day, value))
     trends = []
     for indicator in indicators:
-        points, target = series.get(indicator.pk, []), targets.get(indicator.pk)
-        if not points and target is None:
+        points = series.get(indicator.pk, [])
+        baseline, target = baselines.get(indicator.pk), targets.get(indicator.pk)
+        if not points and baseline is None and target is None:
             continue
-        chart = charts.line_chart(
-            points,
-            baseline=target.baseline if target else None,
-            target=target.target if target else None,
-        )
-        trends.append(IndicatorTrend(indicator, target, points, chart))
+        chart = charts.line_chart(points, baseline=baseline, target=target)
+        trends.append(IndicatorTrend(indicator, baseline, target, fy, points, chart))
     return trends
 
 

@@ -1,6 +1,7 @@
 """The verbs of the communities domain: check, then do, inside one transaction."""
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from civportal import fiscal
 from civportal.files import removed_on_rollback
+from civportal.fiscal import Frequency, Period, period_containing, period_from_start
 from civportal.versioning import bump, check_version
 from search import documents as search_documents
 
@@ -20,6 +23,7 @@ from .models import (
     Community,
     CommunityIndicator,
     CommunityPhoto,
+    CommunityTarget,
     Indicator,
     IndicatorValue,
     ProgressVisit,
@@ -87,7 +91,9 @@ def register_community(actor, *, photos: Iterable = (), **fields) -> Community:
     subdistrict = fields["subdistrict"]
     if not can_register_community(actor, subdistrict.district.province):
         raise PermissionDenied
-    return _apply(Community(), actor, fields, photos)
+    # Whoever registers it keeps its results up to date, until staff hand it on.
+    responsible = actor if actor.role == Role.OFFICER else None
+    return _apply(Community(responsible_officer=responsible), actor, fields, photos)
 
 
 @removed_on_rollback()
@@ -162,13 +168,16 @@ def log_visit(
     next_steps: str = "",
     photos: Iterable = (),
     values: Mapping[Indicator, Decimal | None] | None = None,
+    periods: Mapping[Indicator, date | None] | None = None,
     readiness: Mapping[str, int] | None = None,
 ) -> ProgressVisit:
     """Record an officer's visit with its photos, indicator values and readiness scores.
 
     ``photos`` are uploads already checked and cleaned. Empty indicator values are
-    skipped; ``readiness`` holds all six criteria or is None. The community's mentors
-    are told (in-app, e-mail after commit).
+    skipped; each value belongs to the period of its indicator's frequency that contains
+    the visit date, or to the period starting on the date ``periods`` gives for it (see
+    ``value_period``). ``readiness`` holds all six criteria or is None. The community's
+    mentors are told (in-app, e-mail after commit).
     """
     if not can_log_visit(actor, community):
         raise PermissionDenied
@@ -189,7 +198,14 @@ def log_visit(
     for indicator, value in (values or {}).items():
         if value is None:
             continue
-        row = IndicatorValue(visit=visit, indicator=indicator, value=value)
+        period = value_period(indicator, visited_on, (periods or {}).get(indicator))
+        row = IndicatorValue(
+            visit=visit,
+            indicator=indicator,
+            value=value,
+            period_start=period.start,
+            period_end=period.end,
+        )
         row.full_clean()
         row._history_user = actor
         row.save()
@@ -199,6 +215,39 @@ def log_visit(
         assessment.save()
     _notify_progress_logged(visit)
     return visit
+
+
+def value_period(indicator: Indicator, visited_on: date, chosen_start: date | None) -> Period:
+    """The period a value of ``indicator`` noted at a visit on ``visited_on`` is for.
+
+    By default the period containing the visit date; an officer may choose an earlier
+    period (data that came in late) but not one that starts after the visit, and a
+    per-visit indicator's period is always the visit itself.
+    """
+    default = period_containing(visited_on, indicator.frequency)
+    if chosen_start is None or indicator.frequency == Frequency.VISIT:
+        return default
+    try:
+        period = period_from_start(chosen_start, indicator.frequency)
+    except ValueError:
+        raise ValidationError(
+            {
+                f"period_{indicator.code}": _(
+                    "%(indicator)s: choose one of the listed reporting periods."
+                )
+                % {"indicator": indicator.name}
+            }
+        ) from None
+    if period.start > visited_on:
+        raise ValidationError(
+            {
+                f"period_{indicator.code}": _(
+                    "%(indicator)s: the period %(period)s starts after the visit date."
+                )
+                % {"indicator": indicator.name, "period": period.label()}
+            }
+        )
+    return period
 
 
 def _notify_progress_logged(visit: ProgressVisit) -> None:
@@ -217,30 +266,64 @@ def _notify_progress_logged(visit: ProgressVisit) -> None:
 
 @transaction.atomic
 def set_indicator_targets(
-    actor, community: Community, targets: Mapping[Indicator, tuple[Decimal, Decimal] | None]
-) -> list[CommunityIndicator]:
-    """Set (or clear, with None) the baseline and target of indicators for one community."""
+    actor,
+    community: Community,
+    targets: Mapping[Indicator, tuple[Decimal, Decimal] | None],
+    fiscal_year: int | None = None,
+) -> list[CommunityTarget]:
+    """Set (or clear, with None) the baseline and the target for ``fiscal_year`` (CE, the
+    current one by default) of indicators for one community.
+
+    The baseline is one per community and indicator; targets are one per fiscal year. The
+    single target of before fiscal years (``CommunityIndicator.target``) follows the current
+    fiscal year's, so pages that still read it stay right.
+    """
     if not can_set_indicator_targets(actor, community):
         raise PermissionDenied
+    current = fiscal.fiscal_year(timezone.localdate())
+    fiscal_year = fiscal_year or current
     saved = []
-    existing = {
+    baselines = {
         row.indicator_id: row
         for row in CommunityIndicator.objects.select_for_update().filter(community=community)
     }
+    existing = {
+        row.indicator_id: row
+        for row in CommunityTarget.objects.select_for_update().filter(
+            community=community, fiscal_year=fiscal_year
+        )
+    }
     for indicator, pair in targets.items():
-        row = existing.get(indicator.pk)
+        row, base = existing.get(indicator.pk), baselines.get(indicator.pk)
         if pair is None:
             if row is not None:
                 row._history_user = actor
                 row.delete()
+            # The baseline goes with the last of the indicator's targets.
+            if (
+                base is not None
+                and not CommunityTarget.objects.filter(
+                    community=community, indicator=indicator
+                ).exists()
+            ):
+                base._history_user = actor
+                base.delete()
             continue
         baseline, target = pair
+        if base is None:
+            base = CommunityIndicator(community=community, indicator=indicator, target=target)
+        legacy_target = target if fiscal_year == current else base.target
+        if not base.pk or (base.baseline, base.target) != (baseline, legacy_target):
+            base.baseline, base.target = baseline, legacy_target
+            base.full_clean()
+            base._history_user = actor
+            base.save()
         if row is None:
-            row = CommunityIndicator(community=community, indicator=indicator)
-        if row.pk and (row.baseline, row.target) == (baseline, target):
+            row = CommunityTarget(community=community, indicator=indicator, fiscal_year=fiscal_year)
+        elif row.target == target:
             saved.append(row)
             continue
-        row.baseline, row.target = baseline, target
+        row.target = target
         row.full_clean()
         row._history_user = actor
         row.save()

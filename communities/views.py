@@ -27,6 +27,7 @@ from .forms import (
     StageForm,
     TargetsForm,
     VisitForm,
+    target_years,
 )
 from .permissions import (
     can_edit_community,
@@ -240,15 +241,26 @@ def stage_move(request, pk):
 def indicator_targets(request, pk):
     community = get_community_for(request.user, pk)
     require(can_set_indicator_targets(request.user, community))
-    form = TargetsForm(request.POST or None, community=community)
+    years = target_years()
+    try:
+        year = int(request.GET.get("fy") or years[1])
+    except ValueError:
+        year = years[1]
+    if year not in years:
+        year = years[1]
+    form = TargetsForm(request.POST or None, community=community, fiscal_year=year)
     if request.method == "POST" and form.is_valid():
         saved = save_through_service(
-            form, services.set_indicator_targets, request.user, community, form.targets()
+            form, services.set_indicator_targets, request.user, community, form.targets(), year
         )
         if saved is not None:  # an empty list (every target cleared) is a success too
             messages.success(request, _("Baselines and targets saved."))
             return redirect("community_detail", pk=pk)
-    return render(request, "communities/targets_form.html", {"form": form, "community": community})
+    return render(
+        request,
+        "communities/targets_form.html",
+        {"form": form, "community": community, "years": years, "year": year},
+    )
 
 
 @login_required

@@ -21,6 +21,8 @@ class Kind(models.TextChoices):
     REPORT_READY = "report_ready", _("Report ready")
     REPORT_DELAYED = "report_delayed", _("Report delayed")
     ACCOUNT_SECURITY = "account_security", _("Sign-in and account security")
+    RESULTS_DUE = "results_due", _("Results due")
+    RESULTS_OVERDUE = "results_overdue", _("Results overdue")
 
 
 class Notification(models.Model):

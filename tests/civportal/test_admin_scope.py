@@ -26,7 +26,7 @@ from accounts.selectors import email_addresses_for, groups_for, invitations_for,
 from accounts.services import invite_user
 from civportal.admin import ReferenceAdmin, ScopedAdmin
 from communities.models import Community, Province, Subdistrict
-from communities.permissions import can_manage_indicators
+from communities.permissions import can_assign_reporting_officers, can_manage_indicators
 from communities.selectors import communities_for, stage_changes_for, visits_for
 from communities.services import log_visit, move_stage, register_community
 from mentorship.models import MOU
@@ -66,7 +66,7 @@ SCOPED = {
 # …or, for reference data shared by the whole programme, every row, changed only by
 # superusers and whoever the rule named here allows.
 REFERENCE_DATA = {
-    "communities.Province": None,
+    "communities.Province": can_assign_reporting_officers,  # the head of each office only
     "communities.District": None,
     "communities.Subdistrict": None,
     "communities.Organisation": None,

@@ -84,3 +84,26 @@ def test_a_session_this_week_links_to_its_page(client):
     )
     response = dashboard_for(client, "mentor@civ.example")
     assert reverse("session_detail", args=[session.pk]) in response.text
+
+
+def test_officer_sees_the_reporting_rate_and_the_late_values_of_their_province_only(client):
+    lampang = dashboard_for(client, "officer.lampang@civ.example")
+    client.logout()
+    saraburi = dashboard_for(client, "officer.saraburi@civ.example")
+
+    # The demo: แจ้คอน misses the latest month (and its quarter), แป้นใต้ was late once.
+    result = lampang.context["completeness"]
+    names = {gap.community_name for gap in result.gaps}
+    assert any(gap.missing for gap in result.gaps) and any(not g.missing for g in result.gaps)
+    assert names <= {"ชุมชนบ้านแจ้คอน", "ชุมชนบ้านแป้นใต้", "ชุมชนผลิตกาแฟบ้านแม่แจ๋ม"}
+    assert "late-values" in lampang.text and "ชุมชนบ้านแจ้คอน" in lampang.text
+    assert not saraburi.context["completeness"].gaps
+    assert "ชุมชนบ้านแจ้คอน" not in saraburi.text
+
+
+def test_programme_staff_see_reporting_rates_by_province(client):
+    response = dashboard_for(client, "staff@civ.example")
+
+    provinces = dict(response.context["completeness"].provinces())
+    assert provinces["ลำปาง"].due > provinces["ลำปาง"].on_time
+    assert "completeness-table" in response.text

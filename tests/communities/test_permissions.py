@@ -94,13 +94,15 @@ def test_programme_staff_manage_the_indicator_catalogue_in_the_admin(client):
             "code": "online_orders",
             "unit": "รายการ",
             "direction": "up",
+            "frequency": "quarter",
             "active": "on",
             "position": 7,
         },
     )
 
     assert response.status_code == 302
-    assert Indicator.objects.get(code="online_orders").name_en == "Online orders"
+    added = Indicator.objects.get(code="online_orders")
+    assert (added.name_en, added.frequency) == ("Online orders", "quarter")
 
 
 @pytest.mark.parametrize("ending", ["terminated", "expired"])

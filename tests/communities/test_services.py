@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from accounts.models import User
+from civportal.fiscal import fiscal_year
 from communities.models import Community, Indicator, IndicatorValue, Stage, StageChange
 from communities.selectors import community_history, stale_communities
 from communities.services import (
@@ -124,9 +125,12 @@ def test_logging_a_visit_tells_the_communitys_assigned_mentor_only():
     visit = log_visit(
         lampang_officer, mae_jaem, visited_on=timezone.localdate(), summary="คั่วโอ่งรอบใหม่"
     )
-    log_visit(lampang_officer, paen_tai, visited_on=timezone.localdate(), summary="มะนาวผง")
+    other = log_visit(lampang_officer, paen_tai, visited_on=timezone.localdate(), summary="มะนาวผง")
 
-    told = Notification.objects.filter(kind=Kind.PROGRESS_LOGGED)
+    # (The demo programme's own visits told the mentor before.)
+    told = Notification.objects.filter(
+        kind=Kind.PROGRESS_LOGGED, event_key__in=[f"visit:{visit.pk}", f"visit:{other.pk}"]
+    )
     assert list(told.values_list("recipient", "event_key")) == [(mentor.pk, f"visit:{visit.pk}")]
     assert "ชุมชนผลิตกาแฟบ้านแม่แจ๋ม" in told.get().title
     assert told.get().url.endswith(f"#visit-{visit.pk}")
@@ -151,12 +155,57 @@ def test_set_indicator_targets_creates_updates_and_clears():
 
     set_indicator_targets(actor, community, {revenue: (Decimal("5000"), Decimal("20000"))})
     set_indicator_targets(actor, community, {revenue: (Decimal("6000"), Decimal("20000"))})
-    target = community.indicator_targets.get()
-    assert (target.baseline, target.target) == (Decimal("6000.00"), Decimal("20000.00"))
-    assert target.history.count() == 2
+    baseline = community.indicator_targets.get()
+    assert baseline.baseline == Decimal("6000.00")
+    assert baseline.history.count() == 2
+    target = community.targets.get()
+    assert (target.fiscal_year, target.target) == (
+        fiscal_year(timezone.localdate()),
+        Decimal("20000.00"),
+    )
+    assert target.history.count() == 1
 
     set_indicator_targets(actor, community, {revenue: None})
     assert not community.indicator_targets.exists()
+    assert not community.targets.exists()
+
+
+def test_targets_are_kept_per_fiscal_year_and_progress_reads_this_years():
+    from communities.selectors import indicator_trends
+
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    revenue = Indicator.objects.get(code="monthly_revenue")
+    this_year = fiscal_year(timezone.localdate())
+
+    set_indicator_targets(actor, community, {revenue: (Decimal("5000"), Decimal("20000"))})
+    set_indicator_targets(
+        actor, community, {revenue: (Decimal("5000"), Decimal("30000"))}, this_year + 1
+    )
+    set_indicator_targets(
+        actor, community, {revenue: (Decimal("5000"), Decimal("12000"))}, this_year - 1
+    )
+
+    assert sorted(community.targets.values_list("fiscal_year", "target")) == [
+        (this_year - 1, Decimal("12000.00")),
+        (this_year, Decimal("20000.00")),
+        (this_year + 1, Decimal("30000.00")),
+    ]
+    # Only this year's figure is the single target of before fiscal years.
+    assert community.indicator_targets.get().target == Decimal("20000.00")
+    (trend,) = indicator_trends(community)
+    assert (trend.baseline, trend.target, trend.fiscal_year) == (
+        Decimal("5000.00"),
+        Decimal("20000.00"),
+        this_year,
+    )
+    (next_year,) = indicator_trends(community, this_year + 1)
+    assert next_year.target == Decimal("30000.00")
+
+    # Clearing one year keeps the others and the baseline.
+    set_indicator_targets(actor, community, {revenue: None}, this_year + 1)
+    assert community.targets.count() == 2
+    assert community.indicator_targets.exists()
 
 
 def test_history_lists_changes_with_who_and_what():
@@ -198,3 +247,91 @@ def test_stale_communities_are_those_without_a_visit_in_90_days():
     stale = list(stale_communities(Community.objects.filter(pk__in=[never.pk, old.pk, recent.pk])))
 
     assert stale == [old, never]
+
+
+def _quarterly(code="active_members"):
+    indicator = Indicator.objects.get(code=code)
+    indicator.frequency = "quarter"
+    indicator.save()
+    return indicator
+
+
+def test_a_value_belongs_to_the_period_containing_the_visit_date_by_default():
+    from civportal.fiscal import period_containing
+
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    members, revenue = _quarterly(), Indicator.objects.get(code="monthly_revenue")
+    revenue.frequency = "visit"
+    revenue.save()
+    day = timezone.localdate() - timedelta(days=3)
+
+    visit = log_visit(
+        actor,
+        community,
+        visited_on=day,
+        summary="ตรวจเยี่ยม",
+        values={members: Decimal("12"), revenue: Decimal("100")},
+    )
+
+    quarter = period_containing(day, "quarter")
+    rows = {v.indicator.code: v for v in visit.values.select_related("indicator")}
+    assert (rows["active_members"].period_start, rows["active_members"].period_end) == (
+        quarter.start,
+        quarter.end,
+    )
+    # A per-visit indicator's period is the visit day.
+    assert (rows["monthly_revenue"].period_start, rows["monthly_revenue"].period_end) == (day, day)
+
+
+def test_an_officer_files_a_late_value_for_an_earlier_period():
+    from civportal.fiscal import period_containing
+
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    members = _quarterly()
+    today = timezone.localdate()
+    earlier = period_containing(
+        period_containing(today, "quarter").start - timedelta(days=1), "quarter"
+    )
+
+    visit = log_visit(
+        actor,
+        community,
+        visited_on=today,
+        summary="ส่งข้อมูลย้อนหลัง",
+        values={members: Decimal("9")},
+        periods={members: earlier.start},
+    )
+
+    value = visit.values.get()
+    assert (value.period_start, value.period_end) == (earlier.start, earlier.end)
+
+
+@pytest.mark.parametrize("shift", ["not_a_start", "after_the_visit"])
+def test_a_period_that_does_not_fit_is_refused_and_nothing_is_saved(shift):
+    from civportal.fiscal import period_containing
+
+    actor = officer()
+    community = register_many(actor, 1)[0]
+    members = _quarterly()
+    day = timezone.localdate() - timedelta(days=200)
+    quarter = period_containing(day, "quarter")
+    chosen = (
+        quarter.start + timedelta(days=1)
+        if shift == "not_a_start"
+        else quarter.end + timedelta(days=1)
+    )
+
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        log_visit(
+            actor,
+            community,
+            visited_on=day,
+            summary="ผิดช่วง",
+            values={members: Decimal("9")},
+            periods={members: chosen},
+        )
+
+    assert "period_active_members" in refused.value.message_dict
+    assert not community.visits.exists()

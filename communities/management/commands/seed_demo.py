@@ -1,14 +1,16 @@
 import os
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from accounts.mfa import enrol_totp, needs_second_factor, totp_uri
 from accounts.models import Role, User
+from civportal.fiscal import Frequency, period_containing, periods_between
 from civportal.images import clean_photo
 from communities.geography import load_geography
 from communities.models import (
@@ -21,7 +23,7 @@ from communities.models import (
     Stage,
     Subdistrict,
 )
-from communities.services import move_stage, register_community, update_community
+from communities.services import log_visit, move_stage, register_community, update_community
 from mentorship.models import MOU, MentorAssignment, MentoringArea, MOUSignatory
 from mentorship.services import assign_mentor, change_mou_status, create_mou
 from products.forms import processed_photos
@@ -31,6 +33,8 @@ from products.services import create_product, publish_product, submit_product, u
 from ._demo_photos import illustration
 
 DEFAULT_PASSWORD = "civ-demo-2568"
+# Marks the demo's reporting visits, so a second run does not add them again.
+REPORTING_MARK = "ติดตามผลประจำเดือน"
 
 
 def demo_password() -> str:
@@ -306,6 +310,7 @@ class Command(BaseCommand):
         mou = self._mou(users, orgs, areas, communities)
         self._mentor_assignment(users, mou, communities["maejaem"], areas)
         self._products(users, communities)
+        self._reporting(users["officer_lampang"], communities)
         self._print_logins()
 
     # --- Reference data -------------------------------------------------------
@@ -410,6 +415,60 @@ class Command(BaseCommand):
             secret = enrol_totp(user)
             self.second_factors.append((email, secret, totp_uri(user, secret)))
         return user
+
+    # --- Results reporting ------------------------------------------------------
+    def _reporting(self, officer, communities) -> None:
+        """Monthly revenue and quarterly members for the Lampang trio over the last closed
+        periods, so the dashboards' reporting rates have content: แม่แจ่ม on time, แจ้คอน
+        missing the latest month and quarter, แป้นไต late once. Lampang's officer heads
+        the provincial office. Once: a later run finds the visits and leaves them."""
+        Indicator.objects.filter(code="monthly_revenue", frequency=Frequency.VISIT).update(
+            frequency=Frequency.MONTH
+        )
+        Indicator.objects.filter(code="active_members", frequency=Frequency.VISIT).update(
+            frequency=Frequency.QUARTER
+        )
+        Province.objects.filter(code="52", head_officer__isnull=True).update(head_officer=officer)
+        revenue = Indicator.objects.get(code="monthly_revenue")
+        members = Indicator.objects.get(code="active_members")
+        today = timezone.localdate()
+        months = [
+            p
+            for p in periods_between(today - timedelta(days=130), today, Frequency.MONTH)
+            if p.end < today
+        ][-4:]
+        quarter = period_containing(months[-1].end, Frequency.QUARTER)
+        if quarter.end >= today:
+            quarter = period_containing(quarter.start - timedelta(days=1), Frequency.QUARTER)
+        grace = timedelta(days=settings.RESULTS_GRACE_DAYS)
+        # แป้นใต้'s late value: the latest month whose grace is over, so the dashboards'
+        # reporting year (communities.completeness.reporting_year) shows it.
+        late_month = [m for m in months if m.end + grace + timedelta(days=1) < today][-1]
+        for index, key in enumerate(("maejaem", "jaekhon", "paentai")):
+            community = communities[key]
+            if community.visits.filter(summary__startswith=REPORTING_MARK).exists():
+                continue
+            for number, month in enumerate(months):
+                if key == "jaekhon" and month == months[-1]:
+                    continue  # still missing: reminders and escalation have something to say
+                late = key == "paentai" and month == late_month
+                recorded = month.end + grace + timedelta(days=10) if late else month.end
+                if recorded > today:
+                    recorded = today
+                values = {revenue: Decimal(18000 + 2500 * number + 1500 * index)}
+                if quarter.start <= month.start and month.end == quarter.end and key != "jaekhon":
+                    values[members] = Decimal(20 + 3 * index)
+                visit = log_visit(
+                    officer,
+                    community,
+                    visited_on=min(month.end, today),
+                    summary=f"{REPORTING_MARK}: รายได้และสมาชิกที่ร่วมกิจกรรม",
+                    values=values,
+                )
+                # Demo history: the values were recorded when the visit happened.
+                visit.values.update(
+                    recorded_at=timezone.make_aware(datetime.combine(recorded, time(16)))
+                )
 
     def _programme_users(self, orgs) -> dict[str, User]:
         province = Province.objects.in_bulk(["52", "80", "19"])

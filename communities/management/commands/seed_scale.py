@@ -27,10 +27,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role, User
+from civportal.fiscal import fiscal_year, period_containing
 from communities.models import (
     Activity,
     Community,
     CommunityIndicator,
+    CommunityTarget,
     Indicator,
     IndicatorValue,
     Organisation,
@@ -196,6 +198,7 @@ class Command(BaseCommand):
         IndicatorValue.objects.filter(visit__community__in=communities).delete()
         ProgressVisit.objects.filter(community__in=communities).delete()
         CommunityIndicator.objects.filter(community__in=communities).delete()
+        CommunityTarget.objects.filter(community__in=communities).delete()
         Product.objects.filter(community__in=communities).delete()
         deleted, _rows = communities.delete()
         self.stdout.write(f"deleted {deleted} synthetic rows")
@@ -255,8 +258,9 @@ class Command(BaseCommand):
 
     def _indicators_and_visits(self, communities, visits) -> None:
         rng, indicators = self.rng, self.indicators
-        targets, visit_rows = [], []
+        targets, fy_targets, visit_rows = [], [], []
         today = date.today()
+        this_year = fiscal_year(today)
         for community in communities:
             for indicator in indicators:
                 baseline = Decimal(rng.randint(1, 50) * 10)
@@ -268,6 +272,15 @@ class Command(BaseCommand):
                         target=baseline * 2,
                     )
                 )
+                fy_targets.extend(
+                    CommunityTarget(
+                        community=community,
+                        indicator=indicator,
+                        fiscal_year=fy,
+                        target=baseline * (2 + fy - this_year),
+                    )
+                    for fy in (this_year - 1, this_year)
+                )
             for number in range(visits):
                 visit_rows.append(
                     ProgressVisit(
@@ -278,12 +291,21 @@ class Command(BaseCommand):
                     )
                 )
         CommunityIndicator.objects.bulk_create(targets, batch_size=5000)
+        CommunityTarget.objects.bulk_create(fy_targets, batch_size=5000)
         ProgressVisit.objects.bulk_create(visit_rows, batch_size=5000)
-        values = [
-            IndicatorValue(visit=visit, indicator=indicator, value=Decimal(rng.randint(10, 900)))
-            for visit in visit_rows
-            for indicator in indicators
-        ]
+        values = []
+        for visit in visit_rows:
+            for indicator in indicators:
+                period = period_containing(visit.visited_on, indicator.frequency)
+                values.append(
+                    IndicatorValue(
+                        visit=visit,
+                        indicator=indicator,
+                        value=Decimal(rng.randint(10, 900)),
+                        period_start=period.start,
+                        period_end=period.end,
+                    )
+                )
         IndicatorValue.objects.bulk_create(values, batch_size=10000)
 
     def _products(self, communities, per_community) -> None:

@@ -1,0 +1,133 @@
+"""Completeness and timeliness on a hand-built fixture: FY 2569 (2026) looked at on
+20 Feb 2026, with a monthly and a quarterly indicator and the default 15-day grace."""
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from communities.completeness import completeness
+from communities.models import Community, Indicator, IndicatorValue
+from communities.services import log_visit
+
+from .helpers import officer, register_many
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 2, 20)
+
+
+def bangkok(day, hour=9):
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+@pytest.fixture
+def indicators():
+    monthly = Indicator.objects.get(code="active_members")
+    quarterly = Indicator.objects.get(code="visitors")
+    monthly.frequency, quarterly.frequency = "month", "quarter"
+    monthly.save()
+    quarterly.save()
+    # The rest of the catalogue has no calendar of its own in this fixture.
+    Indicator.objects.exclude(pk__in=[monthly.pk, quarterly.pk]).update(frequency="visit")
+    return monthly, quarterly
+
+
+def value(community, indicator, visited_on, recorded_on):
+    visit = log_visit(
+        officer(), community, visited_on=visited_on, summary="x", values={indicator: Decimal(1)}
+    )
+    IndicatorValue.objects.filter(visit=visit).update(recorded_at=bangkok(recorded_on))
+
+
+@pytest.fixture
+def fixture(indicators):
+    monthly, quarterly = indicators
+    early, late_comer = register_many(officer(), 2, prefix="ความครบถ้วน")
+    Community.objects.filter(pk=early.pk).update(created_at=bangkok(date(2025, 9, 1)))
+    # Registered mid-December: October and November were before its time.
+    Community.objects.filter(pk=late_comer.pk).update(
+        created_at=bangkok(date(2025, 12, 15)), responsible_officer=None
+    )
+    value(early, monthly, date(2025, 10, 20), date(2025, 11, 2))  # on time
+    value(early, monthly, date(2025, 11, 20), date(2026, 1, 10))  # late: grace ended 15 Dec
+    # December: missing
+    value(early, monthly, date(2026, 1, 20), date(2026, 2, 1))  # on time
+    value(early, quarterly, date(2025, 12, 1), date(2026, 1, 14))  # on time, within grace
+    value(late_comer, monthly, date(2025, 12, 20), date(2026, 1, 3))  # on time
+    return early, late_comer
+
+
+def test_due_received_and_on_time_per_community_officer_and_province(fixture):
+    early, late_comer = fixture
+    scope = Community.objects.filter(pk__in=[early.pk, late_comer.pk])
+
+    result = completeness(scope, today=TODAY)
+
+    assert result.fiscal_year == 2026
+    total = result.total
+    assert (total.due, total.received, total.on_time) == (8, 5, 4)
+    assert (total.missing, total.late) == (3, 1)
+    assert total.rate == pytest.approx(62.5) and total.on_time_rate == pytest.approx(50)
+    a, b = result.by_community[early.pk], result.by_community[late_comer.pk]
+    assert (a.due, a.received, a.on_time) == (5, 4, 3)
+    assert (b.due, b.received, b.on_time) == (3, 1, 1)
+    nakhon = officer()
+    by_officer = dict(result.officers())
+    assert (by_officer[nakhon.get_full_name() or nakhon.email].due, by_officer[""].due) == (5, 3)
+    (province,) = result.by_province
+    assert result.by_province[province].due == 8
+    missing = {(g.community_id, g.indicator.code, g.period.start) for g in result.missing}
+    assert missing == {
+        (early.pk, "active_members", date(2025, 12, 1)),
+        (late_comer.pk, "active_members", date(2026, 1, 1)),
+        (late_comer.pk, "visitors", date(2025, 10, 1)),
+    }
+    (late,) = result.late
+    assert (late.community_id, late.period.start) == (early.pk, date(2025, 11, 1))
+    assert late.received_at == bangkok(date(2026, 1, 10))
+
+
+def test_an_open_period_is_not_due_yet(fixture):
+    early, _ = fixture
+
+    # On 31 Jan the January period is still open: three months and one quarter are due.
+    result = completeness(Community.objects.filter(pk=early.pk), today=date(2026, 1, 31))
+
+    assert result.total.due == 4
+
+
+def test_completeness_reads_the_same_number_of_queries_for_2_and_8_communities(
+    indicators, django_assert_num_queries
+):
+    few = register_many(officer(), 2, prefix="นับคำถาม")
+    many = few + register_many(officer(), 6, prefix="นับคำถามอีก")
+    Community.objects.filter(pk__in=[c.pk for c in many]).update(
+        created_at=bangkok(date(2025, 9, 1))
+    )
+    for community in many:
+        value(community, indicators[0], date(2025, 10, 20), date(2025, 11, 2))
+
+    with django_assert_num_queries(3):
+        small = completeness(Community.objects.filter(pk__in=[c.pk for c in few]), today=TODAY)
+    with django_assert_num_queries(3):
+        large = completeness(Community.objects.filter(pk__in=[c.pk for c in many]), today=TODAY)
+
+    assert (small.total.due, large.total.due) == (10, 40)
+    assert (small.total.received, large.total.received) == (2, 8)
+
+
+@pytest.mark.parametrize(
+    ("today", "fy"),
+    [
+        (date(2025, 10, 5), 2025),  # September's values are still coming in
+        (date(2025, 11, 15), 2025),  # the last day of September's grace
+        (date(2025, 11, 16), 2026),  # October's grace is over: the new year is chased
+        (date(2026, 9, 30), 2026),
+    ],
+)
+def test_the_reporting_year_follows_the_latest_month_whose_grace_is_over(today, fy):
+    from communities.completeness import reporting_year
+
+    assert reporting_year(today) == fy
