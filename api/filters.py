@@ -1,10 +1,13 @@
 """Filters of the list endpoints (django-filter): narrow what the scoped selector gave."""
 
-from datetime import UTC
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import django_filters
 
+from civportal.fiscal import fy_bounds
 from communities.models import Community, Stage, StageChange
+from mentorship.models import TrainingSession
 from products.models import Product
 
 from .models import Tombstone
@@ -25,6 +28,35 @@ class SinceFilter(django_filters.IsoDateTimeFilter):
         except OverflowError:  # past the last moment a datetime holds: nothing is newer
             return qs if value.year < 2 else qs.none()
         return super().filter(qs, value)
+
+
+class FiscalYearFilter(django_filters.NumberFilter):
+    """Rows whose date (or moment, in Thai time) falls in a Thai fiscal year: 1 October to
+    30 September, named by the year it ends in, given in BE (2569) or CE (2026)."""
+
+    def __init__(self, *args, moment=False, **kwargs):
+        self.moment = moment
+        kwargs.setdefault(
+            "help_text",
+            "Thai fiscal year (1 Oct – 30 Sep) by the year it ends in, BE (2569) or CE (2026) / "
+            "ปีงบประมาณ (1 ต.ค. – 30 ก.ย.) เป็น พ.ศ. (2569) หรือ ค.ศ. (2026)",
+        )
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        year = int(value)
+        year = year - 543 if year >= 2400 else year
+        if not 1900 <= year <= 2500:  # no fiscal year of the programme: nothing
+            return qs.none()
+        first, last = fy_bounds(year)
+        if not self.moment:
+            return qs.filter(**{f"{self.field_name}__range": (first, last)})
+        bangkok = ZoneInfo("Asia/Bangkok")
+        start = datetime.combine(first, time.min, bangkok)
+        end = datetime.combine(last + timedelta(days=1), time.min, bangkok)
+        return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lt": end})
 
 
 # Bilingual as written: the schema is the same document in every language.
@@ -64,6 +96,7 @@ def by_community(model, prefix="community", **extra_filters):
 StageChangeFilter = by_community(
     StageChange,
     updated_since=SinceFilter(field_name="changed_at", help_text=UPDATED_SINCE_HELP),
+    fiscal_year=FiscalYearFilter(field_name="changed_at", moment=True),
 )
 
 
@@ -94,3 +127,11 @@ class RemovedFilter(django_filters.FilterSet):
     class Meta:
         model = Tombstone
         fields = ["since"]
+
+
+class TrainingSessionFilter(django_filters.FilterSet):
+    fiscal_year = FiscalYearFilter(field_name="starts_at", moment=True)
+
+    class Meta:
+        model = TrainingSession
+        fields = ["mou", "status", "fiscal_year"]

@@ -95,7 +95,16 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IndicatorValue
-        fields = ["id", "visit", "community", "visited_on", "indicator", "value"]
+        fields = [
+            "id",
+            "visit",
+            "community",
+            "visited_on",
+            "indicator",
+            "value",
+            "period_start",
+            "period_end",
+        ]
 
 
 class IndicatorTargetSerializer(serializers.ModelSerializer):

@@ -186,7 +186,11 @@ class IndicatorValueViewSet(ReadOnlyViewSet):
     """Indicator values logged on visits to your communities (ค่าตัวชี้วัด)."""
 
     serializer_class = s.IndicatorValueSerializer
-    filterset_class = filters.by_community(IndicatorValue, prefix="visit__community")
+    filterset_class = filters.by_community(
+        IndicatorValue,
+        prefix="visit__community",
+        fiscal_year=filters.FiscalYearFilter(field_name="period_start"),
+    )
 
     def get_queryset(self):
         visits = visits_for(self.request.user)
@@ -228,7 +232,9 @@ class VisitViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     """Progress visits to your communities (การลงพื้นที่ติดตามผล); officers log new ones."""
 
     serializer_class = s.VisitSerializer
-    filterset_class = filters.by_community(ProgressVisit)
+    filterset_class = filters.by_community(
+        ProgressVisit, fiscal_year=filters.FiscalYearFilter(field_name="visited_on")
+    )
 
     def get_queryset(self):
         return visits_for(self.request.user).prefetch_related(
@@ -289,7 +295,7 @@ class TrainingSessionViewSet(ReadOnlyViewSet):
     """Training sessions you may see (การอบรม), with attendance totals."""
 
     serializer_class = s.TrainingSessionSerializer
-    filterset_fields = ["mou", "status"]
+    filterset_class = filters.TrainingSessionFilter
 
     def get_queryset(self):
         return with_register_counts(sessions_for(self.request.user)).select_related("area")

@@ -166,3 +166,42 @@ def test_a_members_waiting_change_is_read_beside_the_published_listing():
     assert waiting["status"] == "pending"
     outsider = api_client(User.objects.get(email="member.maejaem@civ.example"))
     assert outsider.get(url).status_code == 404
+
+
+def test_visits_and_values_filter_by_thai_fiscal_year_in_be_or_ce(officer, mae_jaem):
+    from datetime import date
+
+    from communities.services import log_visit
+
+    indicator = Indicator.objects.filter(active=True, frequency="visit").first()
+    last_day = log_visit(
+        officer,
+        mae_jaem,
+        visited_on=date(2025, 9, 30),
+        summary="วันสุดท้ายของปีงบประมาณ 2568",
+        values={indicator: 10},
+    )
+    first_day = log_visit(
+        officer,
+        mae_jaem,
+        visited_on=date(2025, 10, 1),
+        summary="วันแรกของปีงบประมาณ 2569",
+        values={indicator: 20},
+    )
+    client = api_client(officer, ApiToken.Scope.READ)
+
+    def ids(name, year):
+        response = client.get(
+            reverse(f"api:{name}-list"), {"fiscal_year": year, "community": mae_jaem.pk}
+        )
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["results"]}
+
+    assert first_day.pk in ids("visit", 2569) and last_day.pk not in ids("visit", 2569)
+    assert ids("visit", 2569) == ids("visit", 2026)
+    assert last_day.pk in ids("visit", 2568) and first_day.pk not in ids("visit", 2568)
+    values_2569 = client.get(
+        reverse("api:indicator-value-list"), {"fiscal_year": 2569, "community": mae_jaem.pk}
+    ).json()
+    periods = {row["visit"]: row["period_start"] for row in values_2569["results"]}
+    assert periods.get(first_day.pk) == "2025-10-01" and last_day.pk not in periods
