@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civportal.fiscal import fiscal_year, fy_bounds
 from civportal.spreadsheets import XlsxWorkbook, csv_bytes
 from civportal.templatetags.thaidate import display_year, format_date
 from communities.models import (
@@ -27,6 +28,7 @@ from communities.models import (
     Stage,
 )
 from mentorship.models import MOU, Attendance, TrainingSession
+from mentorship.selectors import TRAINING_HOURS_INDICATOR, training_by_community
 from products.models import Product
 
 from .charts import count_bars, progress_bar
@@ -86,9 +88,16 @@ def _indicator_summary(province_code: str) -> list[dict]:
     for indicator_id, value in latest:
         current[indicator_id] = current.get(indicator_id, Decimal(0)) + value
         reporting[indicator_id] += 1
+    # Training hours are not typed in at visits: they are the hours of the sessions the
+    # communities received this fiscal year (mentorship.selectors.training_results).
+    start, end = fy_bounds(fiscal_year(timezone.localdate()))
+    trained = training_by_community(Community.objects.filter(province_id=province_code), start, end)
     rows = []
     for indicator in Indicator.objects.filter(active=True):
         total = totals.get(indicator.pk, {})
+        if indicator.code == TRAINING_HOURS_INDICATOR:
+            current[indicator.pk] = sum((r.hours for r in trained.values()), Decimal(0))
+            reporting[indicator.pk] = len(trained)
         rows.append(
             {
                 "indicator": indicator,
