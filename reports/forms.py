@@ -34,3 +34,38 @@ class ReportRequestForm(OneTimeTokenMixin, PortalForm):
         self.fields["mou"].queryset = mous_for(user).order_by("title_th")
         if user.is_programme_staff:
             self.fields["province"].empty_label = _("Whole programme (workbook only)")
+
+
+class ResultsFilterForm(forms.Form):
+    """The results page's filters (GET): a fiscal year, and optionally a province, cohort
+    and Big Brother company. The years are labelled by civportal.fiscal."""
+
+    fy = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
+    province = forms.ModelChoiceField(label=_("Province"), queryset=None, required=False)
+    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=None, required=False)
+    company = forms.ModelChoiceField(
+        label=_("Company (Big Brother)"), queryset=None, required=False
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        from django.utils import timezone
+
+        from civportal.fiscal import fiscal_year, fy_label
+        from communities.models import Cohort, Organisation
+        from communities.selectors import provinces_for
+
+        super().__init__(*args, **kwargs)
+        current = fiscal_year(timezone.localdate())
+        self.fields["fy"].choices = [
+            (year, fy_label(year)) for year in range(current, FIRST_RESULTS_YEAR - 1, -1)
+        ]
+        self.fields["fy"].initial = current
+        self.fields["province"].queryset = provinces_for(user)
+        self.fields["cohort"].queryset = Cohort.objects.order_by("start_year")
+        self.fields["company"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.COMPANY
+        ).order_by("name_th")
+
+
+# The programme's first round (CIV 2559–2561) opened in fiscal year 2559 (2016).
+FIRST_RESULTS_YEAR = 2016
