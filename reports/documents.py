@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from civportal.fiscal import fiscal_year, fy_bounds
+from civportal.fiscal import fiscal_year, fy_bounds, fy_label
 from civportal.spreadsheets import XlsxWorkbook, csv_bytes
 from civportal.templatetags.thaidate import display_year, format_date
 from communities.models import (
@@ -323,9 +323,83 @@ def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
                 product.otop_stars,
             ]
         )
+    step(85)
+    _results_sheets(workbook, job, code)
     step(90)
     suffix = code or "all"
     return f"programme-{suffix}-{timezone.localdate():%Y%m%d}.xlsx", workbook.to_bytes()
+
+
+def _results_sheets(workbook: XlsxWorkbook, job: ReportJob, code: str | None) -> None:
+    """The results page's figures for the job's fiscal year (this one by default), read
+    by the same selector in the scope of whoever asked (reports.results)."""
+    from .results import programme_results
+
+    if job.requested_by is None:
+        raise ReportError(_("the person who asked for the report is no longer in the portal"))
+    fy = int(job.parameters.get("fy") or fiscal_year(timezone.localdate()))
+    found = programme_results(job.requested_by, fy, province=code)
+    stages = [label for _value, label in Stage.choices]
+    sheet = workbook.add_sheet(
+        _("Results"),
+        [
+            _("Fiscal year"),
+            _("Group"),
+            _("Name"),
+            _("Communities"),
+            *stages,
+            _("Reached CIV"),
+            _("Training hours"),
+            _("Participant-hours"),
+            _("Listings published"),
+            _("Enquiries"),
+        ],
+    )
+    label = fy_label(fy)
+    groups = [
+        (_("Province"), found.provinces),
+        (_("Cohort"), found.cohorts),
+        (_("Company (Big Brother)"), found.companies),
+        (_("Total"), [found.total]),
+    ]
+    for group, rows in groups:
+        for row in rows:
+            sheet.append(
+                [
+                    label,
+                    group,
+                    row.label or (_("No cohort") if rows is found.cohorts else ""),
+                    row.communities,
+                    *row.stage_counts,
+                    row.reached_civ,
+                    row.hours,
+                    row.participant_hours,
+                    row.listings,
+                    row.enquiries,
+                ]
+            )
+    sheet = workbook.add_sheet(
+        _("Indicator progress"),
+        [
+            _("Fiscal year"),
+            _("Indicator"),
+            _("Unit"),
+            _("Latest in the year"),
+            _("Target"),
+            _("Communities reporting"),
+        ],
+    )
+    for row in found.indicators:
+        sheet.append(
+            [
+                label,
+                row.indicator.name,
+                row.indicator.unit_name,
+                row.current,
+                row.target,
+                row.reporting,
+            ]
+        )
 
 
 def _attendance_row(row: Attendance) -> list:

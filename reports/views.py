@@ -30,6 +30,7 @@ def report_list(request):
             kind=form.cleaned_data["kind"],
             province=form.cleaned_data["province"],
             mou=form.cleaned_data["mou"],
+            fy=form.cleaned_data["fy"],
             result_url=lambda job: reverse("report_detail", args=[job.pk]),
         )
         if job:

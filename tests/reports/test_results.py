@@ -173,3 +173,35 @@ def test_results_page_reads_in_thai_with_fiscal_year_labels(client):
     page = client.get(reverse("results"), {"fy": FY}).content.decode()
     assert f"ปีงบประมาณ พ.ศ. {FY + 543}" in page
     assert "ชุมชนที่ได้รับการส่งเสริม" in page and "ตามบริษัทพี่เลี้ยง (Big Brother)" in page
+
+
+def test_the_workbook_carries_the_results_pages_figures_for_the_chosen_year(round_2030):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.documents import build
+    from reports.models import ReportJob
+
+    cohort, linked, *_ = round_2030
+    first = round_2030[4]
+    _done_session(first, linked, present=2, day=3, hours=3)
+    job = ReportJob(
+        kind=ReportJob.Kind.PROGRAMME_XLSX,
+        parameters={"province": "80", "fy": FY},
+        requested_by=officer(),
+    )
+    _name, content = build(job, lambda percent: None)
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    rows = list(workbook.worksheets[4].iter_rows(values_only=True))
+    page = programme_results(officer(), FY, province="80")
+    total = rows[-1]
+    assert total[3] == page.total.communities
+    assert total[-5] == page.total.reached_civ
+    assert Decimal(str(total[-4])) == page.total.hours
+    assert Decimal(str(total[-3])) == page.total.participant_hours
+    by_name = {row[2]: row for row in rows[1:]}
+    assert by_name[cohort.name][3] == 3
+    assert f"{FY + 543}" in str(total[0])
+    indicators = list(workbook.worksheets[5].iter_rows(values_only=True))
+    assert len(indicators) == 1 + len(page.indicators)
