@@ -138,23 +138,25 @@ def stage_at(queryset: QuerySet[Community], moment: datetime) -> QuerySet[Commun
     )
 
 
-def results_communities(user, fy: int, *, province=None, cohort=None, company=None):
-    """The communities in this user's scope the results of ``fy`` are about: registered
-    by the year's end, narrowed by province, cohort (as reconciled) and company."""
-    start, end = fy_bounds(fy)
+def results_communities(user, fy: int, *, province=None, cohort=None, company=None, window=None):
+    """The communities in this user's scope the results of ``fy`` (or of ``window``, a
+    (first, last) pair of dates) are about: registered by its end, narrowed by province,
+    cohort (as reconciled) and company."""
+    start, end = window or fy_bounds(fy)
     queryset = with_cohort(communities_for(user)).filter(created_at__lt=_moment(end + timedelta(1)))
     if province:
         queryset = queryset.filter(province_id=province)
     if cohort:
         queryset = queryset.filter(cohort_key=cohort)
     if company:
-        queryset = queryset.filter(pk__in=_supported(fy).filter(company_id=company).values("c"))
+        supported = _supported((start, end)).filter(company_id=company)
+        queryset = queryset.filter(pk__in=supported.values("c"))
     return queryset
 
 
-def _supported(fy: int):
-    """(community, company) of every MOU in force at some time of ``fy``."""
-    start, end = fy_bounds(fy)
+def _supported(window):
+    """(community, company) of every MOU in force at some time of ``window``."""
+    start, end = window
     return (
         MOU.communities.through.objects.filter(
             mou__status__in=SUPPORTING,
@@ -166,10 +168,16 @@ def _supported(fy: int):
     )
 
 
-def programme_results(user, fy: int, *, province=None, cohort=None, company=None) -> Results:
-    start, end = fy_bounds(fy)
+def programme_results(
+    user, fy: int, *, province=None, cohort=None, company=None, window=None
+) -> Results:
+    """The results of fiscal year ``fy``, or of ``window`` (first, last dates) within it:
+    a month, a quarter, or the fiscal year to date (targets stay the year's)."""
+    start, end = window = window or fy_bounds(fy)
     first, after = _moment(start), _moment(end + timedelta(1))
-    base = results_communities(user, fy, province=province, cohort=cohort, company=company)
+    base = results_communities(
+        user, fy, province=province, cohort=cohort, company=company, window=window
+    )
     in_year = Q(changed_at__gte=first, changed_at__lt=after)
     rows = list(
         stage_at(base, after)
@@ -215,7 +223,7 @@ def programme_results(user, fy: int, *, province=None, cohort=None, company=None
     )
     training = training_results(base, start, end)
     companies_of: dict[int, set[int]] = {}
-    for pair in _supported(fy).filter(c__in=base.values("pk")):
+    for pair in _supported(window).filter(c__in=base.values("pk")):
         companies_of.setdefault(pair["c"], set()).add(pair["company_id"])
     if company:
         companies_of = {c: {int(company)} & ids for c, ids in companies_of.items()}
@@ -255,14 +263,16 @@ def programme_results(user, fy: int, *, province=None, cohort=None, company=None
         provinces=sorted(by_province.values(), key=lambda f: f.label),
         cohorts=sorted(by_cohort.values(), key=lambda f: (f.key is None, f.label)),
         companies=sorted(by_company.values(), key=lambda f: f.label),
-        indicators=_indicator_progress(base, fy, total, len({c for c, _ in training})),
+        indicators=_indicator_progress(base, fy, window, total, len({c for c, _ in training})),
     )
 
 
-def _indicator_progress(base, fy: int, total: Figures, trained: int) -> list[IndicatorProgress]:
+def _indicator_progress(
+    base, fy: int, window, total: Figures, trained: int
+) -> list[IndicatorProgress]:
     """Per active indicator: the year's targets summed, and the latest value of the year
     per community summed (training hours: derived from the sessions)."""
-    start, end = fy_bounds(fy)
+    start, end = window
     targets = {
         row["indicator_id"]: row
         for row in CommunityTarget.objects.filter(community__in=base.values("pk"), fiscal_year=fy)

@@ -134,3 +134,15 @@ def test_the_attendance_csv_neutralises_typed_walk_in_names_and_titles():
         "นางสมศรี ใจงาม",
     }
     assert {row[0] for row in rows[1:]} == {"'-1+1 อบรม"}
+
+
+def test_the_monthly_province_pdf_reports_its_month_with_the_year_to_date(tmp_path):
+    need("pdftotext")
+    name, content = built(ReportJob.Kind.PROVINCE_PDF, province="52", month="2026-10")
+    pdf = tmp_path / name
+    pdf.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout.replace("ำ", "า")
+    assert "ตุลาคม 2569" in text  # the month reported
+    assert "ปีงบประมาณ พ.ศ. 2570" in text  # and its fiscal year to date beside it

@@ -205,3 +205,40 @@ def test_the_workbook_carries_the_results_pages_figures_for_the_chosen_year(roun
     assert f"{FY + 543}" in str(total[0])
     indicators = list(workbook.worksheets[5].iter_rows(values_only=True))
     assert len(indicators) == 1 + len(page.indicators)
+
+
+def test_report_window_reads_a_month_quarter_or_year_with_the_year_to_date_beside():
+    from datetime import date
+
+    from django.utils import translation
+
+    from reports.documents import report_window
+
+    with translation.override("th"):
+        october = report_window({"month": "2025-10"}, today=date(2025, 11, 1))
+        assert october["fy"] == 2026
+        assert october["window"] == (date(2025, 10, 1), date(2025, 10, 31))
+        assert october["to_date"]["window"] == (date(2025, 10, 1), date(2025, 10, 31))
+        september = report_window({"month": "2026-09"})
+        assert september["fy"] == 2026 and september["to_date"]["window"][0] == date(2025, 10, 1)
+        assert "2569" in september["to_date"]["label"]
+        quarter = report_window({"quarter": "2026-01-01"})
+        assert quarter["window"] == (date(2026, 1, 1), date(2026, 3, 31))
+        assert quarter["label"] == "ไตรมาส 2/2569"
+        year = report_window({"fy": 2026})
+        assert year["window"] == (date(2025, 10, 1), date(2026, 9, 30)) and not year["to_date"]
+        default = report_window({}, today=date(2026, 10, 1))
+        assert default["fy"] == 2027 and default["window"] == (date(2026, 10, 1), date(2026, 10, 1))
+
+
+def test_results_of_a_window_count_only_the_training_held_in_it(round_2030):
+    cohort, linked, *_ = round_2030
+    first = round_2030[4]
+    start, today = fy_bounds(FY)[0], timezone.localdate()
+    _done_session(first, linked, present=2, day=(today - start).days, hours=3)
+    this_day = programme_results(staff(), FY, cohort=cohort.pk, window=(today, today)).total
+    assert (this_day.hours, this_day.participant_hours) == (3, 6)
+    before = (start, today - timedelta(days=1))
+    assert programme_results(staff(), FY, cohort=cohort.pk, window=before).total.hours == 0
+    to_date = programme_results(staff(), FY, cohort=cohort.pk, window=(start, today)).total
+    assert to_date.hours == 3 and to_date.communities == 3
