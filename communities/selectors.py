@@ -7,6 +7,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from mentorship.models import MOU
 
 from . import charts
 from .models import (
+    Cohort,
     Community,
     CommunityIndicator,
     CommunityTarget,
@@ -419,3 +421,52 @@ def get_visit_photo_for(user, pk) -> VisitPhoto:
     return get_in_scope_or_404(
         VisitPhoto.objects.filter(visit__community__in=communities_for(user).values("pk")), pk=pk
     )
+
+
+# --- Cohorts --------------------------------------------------------------------
+CIV_OR_BEYOND = (Stage.CIV, Stage.SELF_SUSTAINING)
+
+
+def with_cohort(queryset: QuerySet[Community]) -> QuerySet[Community]:
+    """Annotate ``cohort_key``: the community's cohort link, or when it has none, the
+    cohort whose years hold its ``cohort_year`` (a registry row that only has the year)."""
+    by_year = (
+        Cohort.objects.filter(
+            start_year__lte=OuterRef("cohort_year"), end_year__gte=OuterRef("cohort_year")
+        )
+        .order_by("-start_year")
+        .values("pk")[:1]
+    )
+    return queryset.annotate(cohort_key=Coalesce("cohort_id", Subquery(by_year)))
+
+
+@dataclass
+class CohortFigures:
+    """A cohort's live counts from the registry beside its historical figures (from
+    before the portal, typed into the cohort row: e.g. 163 target / 27 CIV of 2559–2561)."""
+
+    cohort: Cohort
+    communities: int = 0
+    civ: int = 0
+
+    @property
+    def historical(self) -> bool:
+        return bool(self.cohort.target_communities or self.cohort.civ_villages)
+
+
+def cohort_figures(queryset: QuerySet[Community] | None = None) -> list[CohortFigures]:
+    """Every cohort with how many of ``queryset``'s communities (all by default) belong to
+    it and how many are CIV villages or beyond now: two queries."""
+    queryset = Community.objects.all() if queryset is None else queryset
+    counts = {
+        row["cohort_key"]: row
+        for row in with_cohort(queryset)
+        .order_by()
+        .values("cohort_key")
+        .annotate(total=Count("pk"), civ=Count("pk", filter=Q(stage__in=CIV_OR_BEYOND)))
+    }
+    figures = []
+    for cohort in Cohort.objects.order_by("start_year"):
+        row = counts.get(cohort.pk, {})
+        figures.append(CohortFigures(cohort, row.get("total", 0), row.get("civ", 0)))
+    return figures

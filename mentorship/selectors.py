@@ -342,3 +342,88 @@ def schedulable_mous_for(user) -> QuerySet[MOU]:
     if user.role == Role.MENTOR:
         return active.filter(pk__in=MentorAssignment.objects.filter(mentor=user).values("mou_id"))
     return MOU.objects.none()
+
+
+# --- Training as a community's results ------------------------------------------
+# The indicator whose values are the training hours a community received: derived from
+# the sessions below, never typed in at a visit.
+TRAINING_HOURS_INDICATOR = "training_hours"
+
+TRAINING_RESULTS_SQL = """
+WITH held AS (
+    SELECT s.id, m.company_id,
+           EXTRACT(EPOCH FROM s.ends_at - s.starts_at) / 3600 AS hours
+      FROM mentorship_trainingsession s
+      JOIN mentorship_mou m ON m.id = s.mou_id
+     WHERE s.status = %s
+       AND s.starts_at >= %s AND s.starts_at < %s
+       AND EXISTS (SELECT 1 FROM mentorship_attendance a
+                    WHERE a.session_id = s.id AND a.present)
+)
+SELECT sc.community_id, held.company_id,
+       COUNT(*),
+       SUM(held.hours),
+       SUM(held.hours * (SELECT COUNT(*) FROM mentorship_attendance a
+                          WHERE a.session_id = held.id AND a.present
+                            AND a.community_id = sc.community_id))
+  FROM held
+  JOIN mentorship_sessioncommunity sc ON sc.session_id = held.id
+ WHERE sc.community_id IN ({communities})
+ GROUP BY sc.community_id, held.company_id
+"""
+
+
+@dataclass
+class TrainingResult:
+    """Training a community received: sessions, hours (each session's once) and
+    participant-hours (hours × the community's own attendees ticked present)."""
+
+    sessions: int = 0
+    hours: Decimal = Decimal(0)
+    participant_hours: Decimal = Decimal(0)
+
+    def __iadd__(self, other: "TrainingResult") -> "TrainingResult":
+        self.sessions += other.sessions
+        self.hours += other.hours
+        self.participant_hours += other.participant_hours
+        return self
+
+
+def _bangkok_midnight(day) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=BANGKOK)
+
+
+def training_results(communities: QuerySet[Community], start, end) -> dict:
+    """``{(community id, company id): TrainingResult}`` for sessions that began on a
+    Bangkok day from ``start`` to ``end`` (dates, inclusive), in one query.
+
+    A session counts once it is marked done (which needs its start to have passed) and
+    attendance has been taken (someone ticked present). Every community it covers gets
+    its hours once, in the period the session fell in, and its own present attendees'
+    participant-hours. Derived from the sessions and the register on every read: an
+    edit, a re-marked register or a cancellation changes the figures, never adds to them.
+    """
+    inner, inner_params = communities.values("pk").query.sql_with_params()
+    parameters = [
+        TrainingSession.Status.DONE,
+        _bangkok_midnight(start),
+        _bangkok_midnight(end + timedelta(days=1)),
+        *inner_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(TRAINING_RESULTS_SQL.format(communities=inner), parameters)
+        rows = cursor.fetchall()
+    return {
+        (community_id, company_id): TrainingResult(
+            sessions=n, hours=Decimal(hours), participant_hours=Decimal(participant_hours or 0)
+        )
+        for community_id, company_id, n, hours, participant_hours in rows
+    }
+
+
+def training_by_community(communities: QuerySet[Community], start, end) -> dict:
+    """``{community id: TrainingResult}``: ``training_results`` summed over companies."""
+    totals: dict[int, TrainingResult] = {}
+    for (community_id, _company), result in training_results(communities, start, end).items():
+        totals.setdefault(community_id, TrainingResult()).__iadd__(result)
+    return totals

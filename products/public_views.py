@@ -19,8 +19,8 @@ from django.views.decorators.cache import never_cache
 
 from civportal.files import serve_file
 from civportal.forms import save_once
-from communities.models import Cohort, Community, Stage
-from communities.selectors import search_communities
+from communities.models import Community, Stage
+from communities.selectors import cohort_figures, search_communities
 from communities.views import map_settings
 from search.query import CountedPaginator, suggestion_query
 
@@ -102,7 +102,7 @@ def home(request):
         request,
         "public/home.html",
         {
-            "cohorts": Cohort.objects.order_by("start_year"),
+            "cohorts": cohort_figures(),
             "communities": communities,
             "product_count": products.count(),
             "latest": with_cover(products.order_by("-published_at"))[:8],

@@ -5,7 +5,7 @@ Each builder takes the job and a ``step(percent)`` callback and returns (file na
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import chain
 
@@ -16,6 +16,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from civportal.fiscal import (
+    Frequency,
+    fiscal_year,
+    fy_bounds,
+    fy_label,
+    period_containing,
+    period_from_start,
+)
 from civportal.spreadsheets import XlsxWorkbook, csv_bytes
 from civportal.templatetags.thaidate import display_year, format_date
 from communities.models import (
@@ -28,6 +36,7 @@ from communities.models import (
     Stage,
 )
 from mentorship.models import MOU, Attendance, TrainingSession
+from mentorship.selectors import TRAINING_HOURS_INDICATOR, training_by_community
 from products.models import Product
 
 from .charts import count_bars, progress_bar
@@ -67,7 +76,43 @@ def _when(moment) -> str:
     return f"{format_date(moment)} {timezone.localtime(moment):%H:%M}"
 
 
-def _indicator_summary(province_code: str) -> list[dict]:
+def report_window(parameters: dict, today=None) -> dict:
+    """The period a report covers, from its parameters: ``month`` ("2026-10"), ``quarter``
+    (its first day, "2026-10-01"), ``fy`` (2027) or by default the fiscal year to date;
+    with the fiscal year to date beside a month or a quarter."""
+    today = today or timezone.localdate()
+    if parameters.get("month"):
+        year, month = (int(part) for part in str(parameters["month"]).split("-")[:2])
+        period = period_containing(date(year, month, 1), Frequency.MONTH)
+    elif parameters.get("quarter"):
+        period = period_from_start(date.fromisoformat(parameters["quarter"]), Frequency.QUARTER)
+    elif parameters.get("fy"):
+        period = period_containing(fy_bounds(int(parameters["fy"]))[0], Frequency.YEAR)
+    else:
+        fy = fiscal_year(today)
+        first = fy_bounds(fy)[0]
+        return {
+            "fy": fy,
+            "window": (first, today),
+            "label": _("%(year)s to date") % {"year": fy_label(fy)},
+            "to_date": None,
+        }
+    fy = period.fiscal_year
+    to_date = None
+    if period.kind != Frequency.YEAR:
+        to_date = {
+            "window": (fy_bounds(fy)[0], period.end),
+            "label": _("%(year)s to date") % {"year": fy_label(fy)},
+        }
+    return {
+        "fy": fy,
+        "window": (period.start, period.end),
+        "label": period.label(),
+        "to_date": to_date,
+    }
+
+
+def _indicator_summary(province_code: str, window=None) -> list[dict]:
     """Per active indicator: total baseline, target and latest reported value in the province."""
     totals = {
         row["indicator_id"]: row
@@ -87,9 +132,16 @@ def _indicator_summary(province_code: str) -> list[dict]:
     for indicator_id, value in latest:
         current[indicator_id] = current.get(indicator_id, Decimal(0)) + value
         reporting[indicator_id] += 1
+    # Training hours are not typed in at visits: they are the hours of the sessions the
+    # communities received this fiscal year (mentorship.selectors.training_results).
+    start, end = window or fy_bounds(fiscal_year(timezone.localdate()))
+    trained = training_by_community(Community.objects.filter(province_id=province_code), start, end)
     rows = []
     for indicator in Indicator.objects.filter(active=True):
         total = totals.get(indicator.pk, {})
+        if indicator.code == TRAINING_HOURS_INDICATOR:
+            current[indicator.pk] = sum((r.hours for r in trained.values()), Decimal(0))
+            reporting[indicator.pk] = len(trained)
         rows.append(
             {
                 "indicator": indicator,
@@ -121,8 +173,33 @@ def build_province_pdf(job: ReportJob, step: Step) -> tuple[str, bytes]:
     stage_bars = count_bars(
         [(stage.label, stage_counts[stage.value], STAGE_COLOURS[stage]) for stage in Stage]
     )
+    covered = report_window(job.parameters)
+    if job.requested_by is None:
+        raise ReportError(_("the person who asked for the report is no longer in the portal"))
+    from .results import programme_results
+
+    period_results = [
+        (
+            covered["label"],
+            programme_results(
+                job.requested_by, covered["fy"], province=code, window=covered["window"]
+            ).total,
+        )
+    ]
+    if covered["to_date"]:
+        period_results.append(
+            (
+                covered["to_date"]["label"],
+                programme_results(
+                    job.requested_by,
+                    covered["fy"],
+                    province=code,
+                    window=covered["to_date"]["window"],
+                ).total,
+            )
+        )
     step(25)
-    indicators = _indicator_summary(code)
+    indicators = _indicator_summary(code, covered["window"])
     for row in indicators:
         row["chart"] = progress_bar(
             float(row["baseline"]), float(row["current"]), float(row["target"])
@@ -166,6 +243,8 @@ def build_province_pdf(job: ReportJob, step: Step) -> tuple[str, bytes]:
                 (label, products.get(value, 0)) for value, label in Product.Status.choices
             ],
             "mous": mous,
+            "period_label": covered["label"],
+            "period_results": period_results,
         },
     )
     step(75)
@@ -315,9 +394,83 @@ def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
                 product.otop_stars,
             ]
         )
+    step(85)
+    _results_sheets(workbook, job, code)
     step(90)
     suffix = code or "all"
     return f"programme-{suffix}-{timezone.localdate():%Y%m%d}.xlsx", workbook.to_bytes()
+
+
+def _results_sheets(workbook: XlsxWorkbook, job: ReportJob, code: str | None) -> None:
+    """The results page's figures for the job's fiscal year (this one by default), read
+    by the same selector in the scope of whoever asked (reports.results)."""
+    from .results import programme_results
+
+    if job.requested_by is None:
+        raise ReportError(_("the person who asked for the report is no longer in the portal"))
+    fy = int(job.parameters.get("fy") or fiscal_year(timezone.localdate()))
+    found = programme_results(job.requested_by, fy, province=code)
+    stages = [label for _value, label in Stage.choices]
+    sheet = workbook.add_sheet(
+        _("Results"),
+        [
+            _("Fiscal year"),
+            _("Group"),
+            _("Name"),
+            _("Communities"),
+            *stages,
+            _("Reached CIV"),
+            _("Training hours"),
+            _("Participant-hours"),
+            _("Listings published"),
+            _("Enquiries"),
+        ],
+    )
+    label = fy_label(fy)
+    groups = [
+        (_("Province"), found.provinces),
+        (_("Cohort"), found.cohorts),
+        (_("Company (Big Brother)"), found.companies),
+        (_("Total"), [found.total]),
+    ]
+    for group, rows in groups:
+        for row in rows:
+            sheet.append(
+                [
+                    label,
+                    group,
+                    row.label or (_("No cohort") if rows is found.cohorts else ""),
+                    row.communities,
+                    *row.stage_counts,
+                    row.reached_civ,
+                    row.hours,
+                    row.participant_hours,
+                    row.listings,
+                    row.enquiries,
+                ]
+            )
+    sheet = workbook.add_sheet(
+        _("Indicator progress"),
+        [
+            _("Fiscal year"),
+            _("Indicator"),
+            _("Unit"),
+            _("Latest in the year"),
+            _("Target"),
+            _("Communities reporting"),
+        ],
+    )
+    for row in found.indicators:
+        sheet.append(
+            [
+                label,
+                row.indicator.name,
+                row.indicator.unit_name,
+                row.current,
+                row.target,
+                row.reporting,
+            ]
+        )
 
 
 def _attendance_row(row: Attendance) -> list:

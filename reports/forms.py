@@ -9,6 +9,16 @@ from .permissions import kinds_for
 from .selectors import report_provinces_for
 
 
+def fiscal_year_choices() -> list[tuple[int, str]]:
+    """This fiscal year back to the programme's first, labelled by civportal.fiscal."""
+    from django.utils import timezone
+
+    from civportal.fiscal import fiscal_year, fy_label
+
+    current = fiscal_year(timezone.localdate())
+    return [(year, fy_label(year)) for year in range(current, FIRST_RESULTS_YEAR - 1, -1)]
+
+
 class ReportRequestForm(OneTimeTokenMixin, PortalForm):
     kind = forms.ChoiceField(label=_("Report"))
     province = forms.ModelChoiceField(
@@ -16,6 +26,13 @@ class ReportRequestForm(OneTimeTokenMixin, PortalForm):
         queryset=None,
         required=False,
         help_text=_("For the province report and the workbook."),
+    )
+    fy = forms.TypedChoiceField(
+        label=_("Fiscal year"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("For the workbook's results sheets (the same figures as the results page)."),
     )
     mou = forms.ModelChoiceField(
         label=_("MOU"),
@@ -32,5 +49,38 @@ class ReportRequestForm(OneTimeTokenMixin, PortalForm):
         ]
         self.fields["province"].queryset = report_provinces_for(user).order_by("name_th")
         self.fields["mou"].queryset = mous_for(user).order_by("title_th")
+        self.fields["fy"].choices = fiscal_year_choices()
         if user.is_programme_staff:
             self.fields["province"].empty_label = _("Whole programme (workbook only)")
+
+
+class ResultsFilterForm(forms.Form):
+    """The results page's filters (GET): a fiscal year, and optionally a province, cohort
+    and Big Brother company. The years are labelled by civportal.fiscal."""
+
+    fy = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
+    province = forms.ModelChoiceField(label=_("Province"), queryset=None, required=False)
+    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=None, required=False)
+    company = forms.ModelChoiceField(
+        label=_("Company (Big Brother)"), queryset=None, required=False
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        from django.utils import timezone
+
+        from civportal.fiscal import fiscal_year
+        from communities.models import Cohort, Organisation
+        from communities.selectors import provinces_for
+
+        super().__init__(*args, **kwargs)
+        self.fields["fy"].choices = fiscal_year_choices()
+        self.fields["fy"].initial = fiscal_year(timezone.localdate())
+        self.fields["province"].queryset = provinces_for(user)
+        self.fields["cohort"].queryset = Cohort.objects.order_by("start_year")
+        self.fields["company"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.COMPANY
+        ).order_by("name_th")
+
+
+# The programme's first round (CIV 2559–2561) opened in fiscal year 2559 (2016).
+FIRST_RESULTS_YEAR = 2016

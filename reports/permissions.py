@@ -29,3 +29,9 @@ def kinds_for(user) -> list[str]:
     if user.is_programme_staff or user.role == Role.OFFICER:
         return list(ReportJob.Kind.values)
     return [ReportJob.Kind.ATTENDANCE_CSV]
+
+
+def can_see_results(user) -> bool:
+    """The programme's results page: programme staff and provincial officers (who see
+    their provinces' communities)."""
+    return user.is_authenticated and (user.is_programme_staff or user.role == Role.OFFICER)

@@ -45,7 +45,9 @@ def _handed(job_id: int) -> None:
 
 
 @transaction.atomic
-def request_report(actor, *, kind: str, province: Province | None = None, mou=None) -> ReportJob:
+def request_report(
+    actor, *, kind: str, province: Province | None = None, mou=None, fy: int | None = None
+) -> ReportJob:
     """Record a report job for the actor and queue it once the transaction commits.
 
     The province PDF needs a province, the attendance CSV an MOU; the workbook covers one
@@ -68,6 +70,8 @@ def request_report(actor, *, kind: str, province: Province | None = None, mou=No
             raise PermissionDenied
         if code is not None:
             parameters["province"] = code
+        if fy is not None and kind == ReportJob.Kind.PROGRAMME_XLSX:
+            parameters["fy"] = int(fy)
     job = ReportJob.objects.create(requested_by=actor, kind=kind, parameters=parameters)
     _queue(job)
     return job

@@ -1,5 +1,6 @@
 import logging
 import time
+from datetime import timedelta
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -78,8 +79,10 @@ def run_report_job(job_id: int) -> str:
 
 @periodic_task
 def queue_monthly_province_reports() -> int:
-    """On the 1st of each month: a province PDF for each officer and each of their provinces."""
-    return services.queue_monthly_province_reports(timezone.localdate())
+    """On the 1st of each month: a province PDF for each officer and each of their provinces,
+    on the month that ended (with the fiscal year to date beside it)."""
+    ended = timezone.localdate().replace(day=1) - timedelta(days=1)
+    return services.queue_monthly_province_reports(ended.replace(day=1))
 
 
 @periodic_task

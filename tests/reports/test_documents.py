@@ -63,12 +63,13 @@ def test_the_province_pdf_shows_thai_in_an_embedded_thai_font_and_the_be_year(tm
     assert page.width > 300 and inked > 2000  # text and charts drawn, not a blank page
 
 
-def test_the_workbook_has_one_sheet_each_for_communities_indicators_sessions_products():
+def test_the_workbook_has_one_sheet_each_for_communities_indicators_sessions_products_results():
     name, content = built(ReportJob.Kind.PROGRAMME_XLSX, province="52")
 
     workbook = load_workbook(io.BytesIO(content), read_only=True)
     assert name.endswith(".xlsx")
-    assert len(workbook.sheetnames) == 4
+    # Communities, indicators, sessions, products, and the results of this fiscal year.
+    assert len(workbook.sheetnames) == 6
     communities = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert any("แม่แจ๋ม" in str(row[1]) for row in communities[1:])
     assert not any("ลำปาง" not in str(row[3]) for row in communities[1:])  # province only
@@ -153,3 +154,15 @@ def test_the_attendance_csv_says_present_or_absent_in_the_glossarys_words():
     rows = {row[3]: row[5] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))}
     assert rows["นายมา ตรงเวลา"] == "มา"
     assert rows[str(leader)] == "ไม่มา"
+
+
+def test_the_monthly_province_pdf_reports_its_month_with_the_year_to_date(tmp_path):
+    need("pdftotext")
+    name, content = built(ReportJob.Kind.PROVINCE_PDF, province="52", month="2026-10")
+    pdf = tmp_path / name
+    pdf.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout.replace("ำ", "า")
+    assert "ตุลาคม 2569" in text  # the month reported
+    assert "ปีงบประมาณ พ.ศ. 2570" in text  # and its fiscal year to date beside it
