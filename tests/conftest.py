@@ -152,6 +152,38 @@ def django_db_setup(django_db_setup, django_db_blocker, seed_media):
         call_command("seed_demo", stdout=StringIO())
 
 
+def _is_transactional(request) -> bool:
+    """pytest-django's own test: a ``transaction``/``reset_sequences`` mark or fixture."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def transactional_tests_start_empty(request):
+    """A transactional test starts from an empty database, whichever runs first.
+
+    Django empties the database after each transactional test, not before, so the first
+    one of a run would otherwise find the session's demo programme, whose photos are in
+    ``seed_media``, not in the test's own MEDIA_ROOT: ``seed_demo`` then leaves them be
+    and the rows point to files the test's folder never got. Emptying it first is what
+    the previous transactional test's teardown would have done.
+    """
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from communities.models import Province
+
+    if Province.objects.exists() or User.objects.exists():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def media_root_in_tmp(settings, tmp_path):
     """Files a test uploads go to its own folder, never to the developer's var/media."""
