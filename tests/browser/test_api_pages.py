@@ -39,7 +39,8 @@ def test_the_api_documentation_works_under_the_policy(page):
 def test_a_token_is_made_shown_once_and_revoked_on_a_phone(phone_page):
     page = phone_page
     sign_in(page, "officer.lampang@civ.example")
-    page.click(".user-menu a[href='/accounts/tokens/']")
+    page.click(".user-menu a.profile-link")
+    page.click(".profile a[href='/accounts/tokens/']")
     page.fill("input[name=name]", "แดชบอร์ดจังหวัดลำปาง")
     page.check("input[name=scope][value=read]")
     page.click("form [type=submit].btn-primary")
