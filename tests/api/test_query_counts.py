@@ -20,6 +20,7 @@ from api.models import ApiToken
 from communities.models import (
     Community,
     CommunityIndicator,
+    CommunityTarget,
     Indicator,
     IndicatorValue,
     ProgressVisit,
@@ -38,6 +39,7 @@ LISTS = [
     "api:stage-change-list",
     "api:indicator-value-list",
     "api:indicator-target-list",
+    "api:fiscal-year-target-list",
     "api:visit-list",
     "api:mou-list",
     "api:assignment-list",
@@ -83,6 +85,10 @@ def add_rows(n: int, staff: User) -> None:
     )
     CommunityIndicator.objects.bulk_create(
         CommunityIndicator(community=c, indicator=indicator, baseline=0, target=1)
+        for c in communities
+    )
+    CommunityTarget.objects.bulk_create(
+        CommunityTarget(community=c, indicator=indicator, fiscal_year=2026, target=1)
         for c in communities
     )
     StageChange.objects.bulk_create(
