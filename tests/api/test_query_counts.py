@@ -81,7 +81,14 @@ def add_rows(n: int, staff: User) -> None:
         for c in communities
     )
     IndicatorValue.objects.bulk_create(
-        IndicatorValue(visit=v, indicator=indicator, value=Decimal(1)) for v in visits
+        IndicatorValue(
+            visit=v,
+            indicator=indicator,
+            value=Decimal(1),
+            period_start=v.visited_on,
+            period_end=v.visited_on,
+        )
+        for v in visits
     )
     CommunityIndicator.objects.bulk_create(
         CommunityIndicator(community=c, indicator=indicator, baseline=0, target=1)
