@@ -37,8 +37,13 @@ LISTED = [
 ]
 
 
-def _link(operation_id: str, **parameters: str) -> dict:
-    return {"operationId": operation_id, "parameters": parameters}
+def _link(operation_id: str, body: dict | None = None, **parameters: str) -> dict:
+    """A link to ``operation_id``; ``body``: fields of its request body taken from the
+    answer (schemathesis merges them into the body it makes)."""
+    link = {"operationId": operation_id, "parameters": parameters}
+    if body:
+        link["requestBody"] = body
+    return link
 
 
 def _links_by_answer() -> dict[tuple[str, str], dict[str, dict]]:
@@ -74,6 +79,13 @@ def _links_by_answer() -> dict[tuple[str, str], dict[str, dict]]:
     add("mous_retrieve", "200", "sessions_list", _link("sessions_list", mou=ROW_ID))
     add("mous_retrieve", "200", "assignments_list", _link("assignments_list", mou=ROW_ID))
     add("products_retrieve", "200", "enquiries_list", _link("enquiries_list", product=ROW_ID))
+    # Log a visit to the community just read (officers of its province may).
+    add(
+        "communities_retrieve",
+        "200",
+        "visits_create",
+        _link("visits_create", body={"community": ROW_ID}),
+    )
     # A logged visit: itself, its community, and the values it logged.
     add("visits_create", "201", "visits_retrieve", _link("visits_retrieve", id=ROW_ID))
     community_of_visit = "$response.body#/community"

@@ -32,6 +32,7 @@ def test_a_community_links_to_its_visits_and_a_visit_made_to_itself(document):
         "parameters": {"community": "$response.body#/id"},
     }
     assert {"stage_changes_list", "fiscal_year_targets_list", "products_list"} <= set(community)
+    assert community["visits_create"]["requestBody"] == {"community": "$response.body#/id"}
     created = by_id["visits_create"]["responses"]["201"]["links"]
     assert created["visits_retrieve"]["parameters"] == {"id": "$response.body#/id"}
     listed = by_id["products_list"]["responses"]["200"]["links"]

@@ -1,7 +1,9 @@
 """The API against its own schema, over HTTP (gunicorn, tests/servers.py): schemathesis
 generates requests from the OpenAPI document for every operation, with a token of each
 role and anonymously, and checks that no answer is a server error and every documented
-answer matches the schema. Kept to about two minutes: a handful of examples per operation."""
+answer matches the schema: first with a handful of examples per operation, then in the
+stateful phase, scenarios that follow the schema's links (api/schema.py) from answer to
+request. About a minute each."""
 
 import pytest
 import schemathesis
