@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import django_filters
 
 from civportal.fiscal import fy_bounds
-from communities.models import Community, Stage, StageChange
+from communities.models import Community, CommunityTarget, Stage, StageChange
 from mentorship.models import TrainingSession
 from products.models import Product
 
@@ -34,8 +34,9 @@ class FiscalYearFilter(django_filters.NumberFilter):
     """Rows whose date (or moment, in Thai time) falls in a Thai fiscal year: 1 October to
     30 September, named by the year it ends in, given in BE (2569) or CE (2026)."""
 
-    def __init__(self, *args, moment=False, **kwargs):
-        self.moment = moment
+    def __init__(self, *args, moment=False, year=False, **kwargs):
+        # ``year``: the field holds the fiscal year itself (CE), not a date in it.
+        self.moment, self.year = moment, year
         kwargs.setdefault(
             "help_text",
             "Thai fiscal year (1 Oct – 30 Sep) by the year it ends in, BE (2569) or CE (2026) / "
@@ -50,6 +51,8 @@ class FiscalYearFilter(django_filters.NumberFilter):
         year = year - 543 if year >= 2400 else year
         if not 1900 <= year <= 2500:  # no fiscal year of the programme: nothing
             return qs.none()
+        if self.year:
+            return qs.filter(**{self.field_name: year})
         first, last = fy_bounds(year)
         if not self.moment:
             return qs.filter(**{f"{self.field_name}__range": (first, last)})
@@ -97,6 +100,10 @@ StageChangeFilter = by_community(
     StageChange,
     updated_since=SinceFilter(field_name="changed_at", help_text=UPDATED_SINCE_HELP),
     fiscal_year=FiscalYearFilter(field_name="changed_at", moment=True),
+)
+
+FiscalYearTargetFilter = by_community(
+    CommunityTarget, fiscal_year=FiscalYearFilter(field_name="fiscal_year", year=True)
 )
 
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from communities.models import (
     Community,
     CommunityIndicator,
+    CommunityTarget,
     Indicator,
     IndicatorValue,
     ProgressVisit,
@@ -113,6 +114,34 @@ class IndicatorTargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = CommunityIndicator
         fields = ["id", "community", "indicator", "baseline", "target"]
+        extra_kwargs = {
+            "target": {
+                "help_text": (
+                    "This fiscal year's target; every year's is in /api/v1/fiscal-year-targets/"
+                    " / ค่าเป้าหมายของปีงบประมาณนี้ ค่าเป้าหมายทุกปีอยู่ที่ "
+                    "/api/v1/fiscal-year-targets/"
+                )
+            }
+        }
+
+
+class FiscalYearTargetSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    fiscal_year = serializers.IntegerField(
+        read_only=True,
+        help_text="Thai fiscal year (1 Oct – 30 Sep) by the year it ends in, CE / "
+        "ปีงบประมาณ เป็น ค.ศ.",
+    )
+    fiscal_year_be = serializers.SerializerMethodField(
+        help_text="The same fiscal year in BE / ปีงบประมาณ เป็น พ.ศ."
+    )
+
+    class Meta:
+        model = CommunityTarget
+        fields = ["id", "community", "indicator", "fiscal_year", "fiscal_year_be", "target"]
+
+    def get_fiscal_year_be(self, row) -> int:
+        return row.fiscal_year + 543
 
 
 class VisitSerializer(serializers.ModelSerializer):

@@ -13,6 +13,7 @@ router.register("stage-changes", views.StageChangeViewSet, basename="stage-chang
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("indicator-values", views.IndicatorValueViewSet, basename="indicator-value")
 router.register("indicator-targets", views.IndicatorTargetViewSet, basename="indicator-target")
+router.register("fiscal-year-targets", views.FiscalYearTargetViewSet, basename="fiscal-year-target")
 router.register("visits", views.VisitViewSet, basename="visit")
 router.register("mous", views.MOUViewSet, basename="mou")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")

@@ -17,6 +17,7 @@ from civportal.versioning import StaleEdit
 from communities.models import CommunityIndicator, Indicator, IndicatorValue, ProgressVisit
 from communities.selectors import (
     communities_for,
+    fiscal_year_targets_for,
     get_community_for,
     in_community_scope,
     stage_changes_for,
@@ -208,6 +209,17 @@ class IndicatorTargetViewSet(ReadOnlyViewSet):
     def get_queryset(self):
         queryset = CommunityIndicator.objects.select_related("indicator")
         return in_community_scope(queryset, self.request.user)
+
+
+class FiscalYearTargetViewSet(ReadOnlyViewSet):
+    """Targets of your communities' indicators, one per Thai fiscal year
+    (ค่าเป้าหมายรายปีงบประมาณ)."""
+
+    serializer_class = s.FiscalYearTargetSerializer
+    filterset_class = filters.FiscalYearTargetFilter
+
+    def get_queryset(self):
+        return fiscal_year_targets_for(self.request.user)
 
 
 @extend_schema_view(

@@ -84,6 +84,11 @@ def in_community_scope(queryset: QuerySet, user, field: str = "community") -> Qu
     return queryset.filter(**{f"{field}__in": communities_for(user).values("pk")})
 
 
+def fiscal_year_targets_for(user) -> QuerySet[CommunityTarget]:
+    """Per-fiscal-year indicator targets of the communities this user may see."""
+    return in_community_scope(CommunityTarget.objects.select_related("indicator"), user)
+
+
 def get_community_for(user, pk) -> Community:
     return get_in_scope_or_404(communities_for(user).select_related("cohort"), pk=pk)
 

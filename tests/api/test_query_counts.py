@@ -20,6 +20,7 @@ from api.models import ApiToken
 from communities.models import (
     Community,
     CommunityIndicator,
+    CommunityTarget,
     Indicator,
     IndicatorValue,
     ProgressVisit,
@@ -38,6 +39,7 @@ LISTS = [
     "api:stage-change-list",
     "api:indicator-value-list",
     "api:indicator-target-list",
+    "api:fiscal-year-target-list",
     "api:visit-list",
     "api:mou-list",
     "api:assignment-list",
@@ -79,10 +81,21 @@ def add_rows(n: int, staff: User) -> None:
         for c in communities
     )
     IndicatorValue.objects.bulk_create(
-        IndicatorValue(visit=v, indicator=indicator, value=Decimal(1)) for v in visits
+        IndicatorValue(
+            visit=v,
+            indicator=indicator,
+            value=Decimal(1),
+            period_start=v.visited_on,
+            period_end=v.visited_on,
+        )
+        for v in visits
     )
     CommunityIndicator.objects.bulk_create(
         CommunityIndicator(community=c, indicator=indicator, baseline=0, target=1)
+        for c in communities
+    )
+    CommunityTarget.objects.bulk_create(
+        CommunityTarget(community=c, indicator=indicator, fiscal_year=2026, target=1)
         for c in communities
     )
     StageChange.objects.bulk_create(
