@@ -166,3 +166,41 @@ def test_the_monthly_province_pdf_reports_its_month_with_the_year_to_date(tmp_pa
     ).stdout.replace("ำ", "า")
     assert "ตุลาคม 2569" in text  # the month reported
     assert "ปีงบประมาณ พ.ศ. 2570" in text  # and its fiscal year to date beside it
+
+
+def test_the_province_pdf_reads_the_targets_of_its_fiscal_year_and_the_baseline():
+    from decimal import Decimal
+
+    from civportal.fiscal import fiscal_year, fy_bounds
+    from communities.models import CommunityTarget, Indicator
+    from communities.services import set_indicator_targets
+    from reports.documents import _indicator_summary
+
+    officer = demo_user("officer.lampang@civ.example")
+    income = Indicator.objects.get(code="monthly_revenue")
+    lampang = list(Community.objects.filter(province_id="52").order_by("pk"))
+    current = fiscal_year(timezone.localdate())
+    CommunityTarget.objects.filter(community__province_id="52", indicator=income).delete()
+    for n, community in enumerate(lampang):
+        set_indicator_targets(
+            officer, community, {income: (Decimal(100), Decimal(1000 + n))}, current - 1
+        )
+        set_indicator_targets(
+            officer, community, {income: (Decimal(100), Decimal(5000 + n))}, current
+        )
+
+    def row(fy):
+        rows = _indicator_summary("52", fy_bounds(fy), fy)
+        return next(r for r in rows if r["indicator"] == income)
+
+    size = len(lampang)
+    offsets = sum(range(size))
+    assert row(current)["target"] == 5000 * size + offsets
+    assert row(current - 1)["target"] == 1000 * size + offsets
+    assert row(current)["baseline"] == row(current - 1)["baseline"] == 100 * size
+    # A fiscal year with no targets set shows none, not the old single target.
+    assert row(current - 3)["target"] == 0
+    # By default the fiscal year the window starts in.
+    assert _indicator_summary("52", fy_bounds(current - 1)) == [
+        *_indicator_summary("52", fy_bounds(current - 1), current - 1)
+    ]
