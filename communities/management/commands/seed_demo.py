@@ -6,11 +6,12 @@ from urllib.parse import quote
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.mfa import enrol_totp, needs_second_factor, totp_uri
 from accounts.models import Role, User
-from civportal.fiscal import Frequency, fy_label, period_containing, periods_between
+from civportal.fiscal import Frequency, period_containing, periods_between
 from civportal.images import clean_photo
 from communities.geography import load_geography
 from communities.models import (
@@ -528,44 +529,48 @@ class Command(BaseCommand):
         plan = [(c, users["officer_lampang"], TRIO_VISIT_DAYS) for c in communities.values()]
         plan += [(c, users["staff"], VILLAGE_VISIT_DAYS) for c in villages]
         for index, (community, actor, days) in enumerate(plan):
-            if community.visits.filter(summary__startswith=HISTORY_MARK).exists():
-                continue
-            for year_number, fy in enumerate(HISTORY_YEARS):
-                has_targets = CommunityTarget.objects.filter(community=community, fiscal_year=fy)
-                if community.pk in trio and not has_targets.exists():
-                    set_indicator_targets(
-                        actor,
-                        community,
-                        {
-                            revenue: (Decimal(15000), Decimal(25000 + 5000 * year_number)),
-                            members: (Decimal(15), Decimal(25 + 5 * year_number)),
-                        },
-                        fy,
+            # One transaction per community: a run stopped half-way leaves a community with
+            # all of its history or none, and the next run completes it.
+            with transaction.atomic():
+                if community.visits.filter(summary__startswith=HISTORY_MARK).exists():
+                    continue
+                for year_number, fy in enumerate(HISTORY_YEARS):
+                    has_targets = CommunityTarget.objects.filter(
+                        community=community, fiscal_year=fy
                     )
-                for visit_number, (month, day) in enumerate(days):
-                    visited_on = date(fy - 1 if month >= 10 else fy, month, day)
-                    if visited_on > today:
-                        continue
-                    step = 2 * year_number + visit_number
-                    visit = log_visit(
-                        actor,
-                        community,
-                        visited_on=visited_on,
-                        summary=f"{HISTORY_MARK} {fy_label(fy, 'th')}: รายได้ สมาชิก "
-                        "ผลิตภัณฑ์และช่องทางการขาย",
-                        values={
-                            revenue: Decimal(16000 + 1000 * index + 3000 * step),
-                            members: Decimal(18 + index + 2 * step),
-                            indicators["products_developed"]: Decimal(1 + step),
-                            indicators["sales_channels"]: Decimal(2 + step // 2),
-                        },
-                    )
-                    # Demo history: the values were recorded a few days after the visit.
-                    visit.values.update(
-                        recorded_at=timezone.make_aware(
-                            datetime.combine(visited_on + timedelta(days=3), time(16))
+                    if community.pk in trio and not has_targets.exists():
+                        set_indicator_targets(
+                            actor,
+                            community,
+                            {
+                                revenue: (Decimal(15000), Decimal(25000 + 5000 * year_number)),
+                                members: (Decimal(15), Decimal(25 + 5 * year_number)),
+                            },
+                            fy,
                         )
-                    )
+                    for visit_number, (month, day) in enumerate(days):
+                        visited_on = date(fy - 1 if month >= 10 else fy, month, day)
+                        if visited_on > today:
+                            continue
+                        step = 2 * year_number + visit_number
+                        visit = log_visit(
+                            actor,
+                            community,
+                            visited_on=visited_on,
+                            summary=f"{HISTORY_MARK}: รายได้ สมาชิก ผลิตภัณฑ์และช่องทางการขาย",
+                            values={
+                                revenue: Decimal(16000 + 1000 * index + 3000 * step),
+                                members: Decimal(18 + index + 2 * step),
+                                indicators["products_developed"]: Decimal(1 + step),
+                                indicators["sales_channels"]: Decimal(2 + step // 2),
+                            },
+                        )
+                        # Demo history: the values were recorded a few days after the visit.
+                        visit.values.update(
+                            recorded_at=timezone.make_aware(
+                                datetime.combine(visited_on + timedelta(days=3), time(16))
+                            )
+                        )
 
     def _delivered_sessions(self, users, mou, areas) -> None:
         """SCG's sessions for the Lampang trio, held, with attendance taken and marked done,
