@@ -525,6 +525,9 @@ class Command(BaseCommand):
         villages = Community.objects.filter(
             name_th__in=[row[1] for row in CIV_VILLAGES], cohort__start_year=2016
         ).order_by("name_th")
+        registered = timezone.make_aware(
+            datetime.combine(date(HISTORY_YEARS[0] - 1, 9, 1), time(9))
+        )
         trio = {c.pk for c in communities.values()}  # with per-year targets
         plan = [(c, users["officer_lampang"], TRIO_VISIT_DAYS) for c in communities.values()]
         plan += [(c, users["staff"], VILLAGE_VISIT_DAYS) for c in villages]
@@ -534,6 +537,12 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if community.visits.filter(summary__startswith=HISTORY_MARK).exists():
                     continue
+                # In the programme since before its history: registered (in the portal's
+                # records) by the first history year's start, so the results of fiscal
+                # years 2568 and 2569 count it.
+                Community.objects.filter(pk=community.pk, created_at__gt=registered).update(
+                    created_at=registered
+                )
                 for year_number, fy in enumerate(HISTORY_YEARS):
                     has_targets = CommunityTarget.objects.filter(
                         community=community, fiscal_year=fy
