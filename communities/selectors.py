@@ -475,3 +475,32 @@ def cohort_figures(queryset: QuerySet[Community] | None = None) -> list[CohortFi
         row = counts.get(cohort.pk, {})
         figures.append(CohortFigures(cohort, row.get("total", 0), row.get("civ", 0)))
     return figures
+
+
+@dataclass
+class CommunityReporting:
+    """One community's reporting rate for a fiscal year, with its missing and late values."""
+
+    fiscal_year: int
+    rate: object  # communities.completeness.Rate
+    missing: list
+    late: list
+
+    @property
+    def gaps(self) -> list:
+        return self.missing + self.late
+
+
+def community_reporting(community: Community, today: date | None = None) -> CommunityReporting:
+    """Due, received and on-time values of ``community`` in the fiscal year being chased
+    (``completeness.reporting_year``): completeness's ``by_community`` row and its gaps, in
+    the same three queries whatever the number of visits and values."""
+    from .completeness import Rate, completeness
+
+    result = completeness(Community.objects.filter(pk=community.pk), today=today)
+    return CommunityReporting(
+        fiscal_year=result.fiscal_year,
+        rate=result.by_community.get(community.pk, Rate()),
+        missing=result.missing,
+        late=result.late,
+    )

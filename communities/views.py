@@ -39,6 +39,7 @@ from .permissions import (
 from .selectors import (
     communities_for,
     community_history,
+    community_reporting,
     community_timeline,
     districts_of,
     get_community_for,
@@ -125,6 +126,7 @@ def community_detail(request, pk):
             "timeline": community_timeline(community),
             "trends": indicator_trends(community),
             "readiness": readiness_for(community),
+            "reporting": community_reporting(community),
             "photos": community.photos.all(),
             "products": community.products.all(),
             "can_edit": can_edit_community(user, community),

@@ -29,6 +29,7 @@ from civportal.templatetags.thaidate import display_year, format_date
 from communities.models import (
     Community,
     CommunityIndicator,
+    CommunityTarget,
     Indicator,
     IndicatorValue,
     ProgressVisit,
@@ -112,14 +113,27 @@ def report_window(parameters: dict, today=None) -> dict:
     }
 
 
-def _indicator_summary(province_code: str, window=None) -> list[dict]:
-    """Per active indicator: total baseline, target and latest reported value in the province."""
-    totals = {
-        row["indicator_id"]: row
-        for row in CommunityIndicator.objects.filter(community__province_id=province_code)
+def _indicator_summary(province_code: str, window=None, fy: int | None = None) -> list[dict]:
+    """Per active indicator: total baseline, target and latest reported value in the province.
+
+    The baseline is the communities' one baseline (CommunityIndicator); the target is the
+    sum of their targets for the report's fiscal year ``fy`` (CommunityTarget; by default
+    the fiscal year the window starts in), not the single target of before fiscal years.
+    """
+    start, end = window or fy_bounds(fiscal_year(timezone.localdate()))
+    fy = fy or fiscal_year(start)
+    baselines = dict(
+        CommunityIndicator.objects.filter(community__province_id=province_code)
         .values("indicator_id")
-        .annotate(baseline=Sum("baseline"), target=Sum("target"))
-    }
+        .annotate(total=Sum("baseline"))
+        .values_list("indicator_id", "total")
+    )
+    targets = dict(
+        CommunityTarget.objects.filter(community__province_id=province_code, fiscal_year=fy)
+        .values("indicator_id")
+        .annotate(total=Sum("target"))
+        .values_list("indicator_id", "total")
+    )
     # The latest value per (community, indicator): PostgreSQL DISTINCT ON.
     latest = (
         IndicatorValue.objects.filter(visit__community__province_id=province_code)
@@ -134,20 +148,18 @@ def _indicator_summary(province_code: str, window=None) -> list[dict]:
         reporting[indicator_id] += 1
     # Training hours are not typed in at visits: they are the hours of the sessions the
     # communities received this fiscal year (mentorship.selectors.training_results).
-    start, end = window or fy_bounds(fiscal_year(timezone.localdate()))
     trained = training_by_community(Community.objects.filter(province_id=province_code), start, end)
     rows = []
     for indicator in Indicator.objects.filter(active=True):
-        total = totals.get(indicator.pk, {})
         if indicator.code == TRAINING_HOURS_INDICATOR:
             current[indicator.pk] = sum((r.hours for r in trained.values()), Decimal(0))
             reporting[indicator.pk] = len(trained)
         rows.append(
             {
                 "indicator": indicator,
-                "baseline": total.get("baseline") or Decimal(0),
+                "baseline": baselines.get(indicator.pk) or Decimal(0),
                 "current": current.get(indicator.pk, Decimal(0)),
-                "target": total.get("target") or Decimal(0),
+                "target": targets.get(indicator.pk) or Decimal(0),
                 "reporting": reporting[indicator.pk],
             }
         )
@@ -199,7 +211,7 @@ def build_province_pdf(job: ReportJob, step: Step) -> tuple[str, bytes]:
             )
         )
     step(25)
-    indicators = _indicator_summary(code, covered["window"])
+    indicators = _indicator_summary(code, covered["window"], covered["fy"])
     for row in indicators:
         row["chart"] = progress_bar(
             float(row["baseline"]), float(row["current"]), float(row["target"])

@@ -19,6 +19,34 @@ def fiscal_year_choices() -> list[tuple[int, str]]:
     return [(year, fy_label(year)) for year in range(current, FIRST_RESULTS_YEAR - 1, -1)]
 
 
+def report_period_choices(today=None, years: int = 2) -> list:
+    """The periods a province report may cover, grouped by fiscal year: this fiscal year and
+    the ``years - 1`` before it, each as the whole year, its quarters and its months that
+    have begun (labels from civportal.fiscal: Thai BE, English CE). Values are read by
+    ``reports.services.report_period``."""
+    from django.utils import timezone
+
+    from civportal.fiscal import Frequency, fiscal_year, fy_bounds, fy_label, periods_between
+
+    today = today or timezone.localdate()
+    current = fiscal_year(today)
+    choices: list = [("", _("This fiscal year to date"))]
+    for year in range(current, max(current - years, FIRST_RESULTS_YEAR - 1), -1):
+        start, end = fy_bounds(year)
+        end = min(end, today)
+        group = [(f"fy:{year}", fy_label(year))]
+        group += [
+            (f"quarter:{period.start.isoformat()}", period.label())
+            for period in periods_between(start, end, Frequency.QUARTER)
+        ]
+        group += [
+            (f"month:{period.start:%Y-%m}", period.label())
+            for period in periods_between(start, end, Frequency.MONTH)
+        ]
+        choices.append((fy_label(year), group))
+    return choices
+
+
 class ReportRequestForm(OneTimeTokenMixin, PortalForm):
     kind = forms.ChoiceField(label=_("Report"))
     province = forms.ModelChoiceField(
@@ -33,6 +61,14 @@ class ReportRequestForm(OneTimeTokenMixin, PortalForm):
         required=False,
         empty_value=None,
         help_text=_("For the workbook's results sheets (the same figures as the results page)."),
+    )
+    period = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        help_text=_(
+            "For the province report: a fiscal year, a quarter or a month (a quarter or a "
+            "month comes with its fiscal year to date)."
+        ),
     )
     mou = forms.ModelChoiceField(
         label=_("MOU"),
@@ -50,6 +86,7 @@ class ReportRequestForm(OneTimeTokenMixin, PortalForm):
         self.fields["province"].queryset = report_provinces_for(user).order_by("name_th")
         self.fields["mou"].queryset = mous_for(user).order_by("title_th")
         self.fields["fy"].choices = fiscal_year_choices()
+        self.fields["period"].choices = report_period_choices()
         if user.is_programme_staff:
             self.fields["province"].empty_label = _("Whole programme (workbook only)")
 

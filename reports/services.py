@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from civportal.files import removed_on_rollback
+from civportal.fiscal import Frequency, Period, fy_bounds, period_from_start
 from civportal.jobs import dispatch, dispatch_on_commit
 from communities.models import Province
 from mentorship.selectors import mous_for
@@ -44,14 +45,75 @@ def _handed(job_id: int) -> None:
     ReportJob.objects.filter(pk=job_id).update(dispatched_at=timezone.now())
 
 
+PERIOD_KINDS = {"fy": Frequency.YEAR, "quarter": Frequency.QUARTER, "month": Frequency.MONTH}
+
+
+def report_period(value: str, today: date | None = None) -> Period:
+    """The reporting period a province report was asked for: ``fy:2026`` (a fiscal year,
+    CE), ``quarter:2025-10-01`` (its first day) or ``month:2025-10``.
+
+    ValidationError (on ``period``) for anything else, a period that has not begun yet, or
+    one before the programme's first fiscal year.
+    """
+    from .forms import FIRST_RESULTS_YEAR
+
+    today = today or timezone.localdate()
+    kind, _sep, rest = (value or "").partition(":")
+    try:
+        frequency = PERIOD_KINDS[kind]
+        if frequency == Frequency.YEAR:
+            start = fy_bounds(int(rest))[0]
+        elif frequency == Frequency.MONTH:
+            year, month = rest.split("-")
+            start = date(int(year), int(month), 1)
+        else:
+            start = date.fromisoformat(rest)
+        period = period_from_start(start, frequency)
+    except (KeyError, ValueError):
+        raise ValidationError(
+            {"period": _("Choose a fiscal year, a quarter or a month from the list.")}
+        ) from None
+    if period.start > today:
+        raise ValidationError(
+            {
+                "period": _("%(period)s has not begun yet: choose a period that has.")
+                % {"period": period.label()}
+            }
+        )
+    if period.fiscal_year < FIRST_RESULTS_YEAR:
+        raise ValidationError(
+            {
+                "period": _("%(period)s is before the programme began: choose a later period.")
+                % {"period": period.label()}
+            }
+        )
+    return period
+
+
+def period_parameters(period: Period) -> dict:
+    """The job parameters ``reports.documents.report_window`` reads for ``period``."""
+    if period.kind == Frequency.YEAR:
+        return {"fy": period.fiscal_year}
+    if period.kind == Frequency.QUARTER:
+        return {"quarter": period.start.isoformat()}
+    return {"month": f"{period.start:%Y-%m}"}
+
+
 @transaction.atomic
 def request_report(
-    actor, *, kind: str, province: Province | None = None, mou=None, fy: int | None = None
+    actor,
+    *,
+    kind: str,
+    province: Province | None = None,
+    mou=None,
+    fy: int | None = None,
+    period: str | None = None,
 ) -> ReportJob:
     """Record a report job for the actor and queue it once the transaction commits.
 
-    The province PDF needs a province, the attendance CSV an MOU; the workbook covers one
-    province, or the whole programme for programme staff.
+    The province PDF needs a province, and covers ``period`` (see ``report_period``; by
+    default this fiscal year to date); the attendance CSV needs an MOU; the workbook covers
+    one province, or the whole programme for programme staff, for fiscal year ``fy``.
     """
     if kind not in kinds_for(actor):
         raise PermissionDenied
@@ -72,6 +134,8 @@ def request_report(
             parameters["province"] = code
         if fy is not None and kind == ReportJob.Kind.PROGRAMME_XLSX:
             parameters["fy"] = int(fy)
+        if period and kind == ReportJob.Kind.PROVINCE_PDF:
+            parameters.update(period_parameters(report_period(period)))
     job = ReportJob.objects.create(requested_by=actor, kind=kind, parameters=parameters)
     _queue(job)
     return job

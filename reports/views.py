@@ -31,6 +31,7 @@ def report_list(request):
             province=form.cleaned_data["province"],
             mou=form.cleaned_data["mou"],
             fy=form.cleaned_data["fy"],
+            period=form.cleaned_data["period"] or None,
             result_url=lambda job: reverse("report_detail", args=[job.pk]),
         )
         if job:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from communities.models import Indicator, Stage
+from communities.models import CommunityIndicator, Indicator, Stage
 from communities.services import log_visit, move_stage, set_indicator_targets
 from mentorship.models import MentorAssignment
 from notifications.models import Notification
@@ -39,9 +39,9 @@ def rows(world, settings):  # noqa: F811
     )
     to_stage = Stage.DEVELOPING if mae_jaem.stage != Stage.DEVELOPING else Stage.CIV
     change = move_stage(officer, mae_jaem, to_stage, "ทดสอบ")
-    (target,) = set_indicator_targets(
-        officer, mae_jaem, {indicator: (Decimal("1000"), Decimal("5000"))}
-    )
+    set_indicator_targets(officer, mae_jaem, {indicator: (Decimal("1000"), Decimal("5000"))})
+    # The API's indicator targets are the baseline rows (CommunityIndicator).
+    target = CommunityIndicator.objects.get(community=mae_jaem, indicator=indicator)
     enquiry = send_enquiry(
         world["coffee"],
         client_address="10.9.9.9",

@@ -131,3 +131,41 @@ def test_the_reporting_year_follows_the_latest_month_whose_grace_is_over(today, 
     from communities.completeness import reporting_year
 
     assert reporting_year(today) == fy
+
+
+def test_the_community_page_shows_its_reporting_rate_and_lists_the_missing_and_late(
+    client, indicators
+):
+    from django.urls import reverse
+
+    from civportal import fiscal
+    from communities.completeness import on_time_deadline, reporting_year
+    from communities.management.commands.seed_demo import demo_password
+
+    monthly, _quarterly = indicators
+    today = timezone.localdate()
+    fy = reporting_year(today)
+    start, end = fiscal.fy_bounds(fy)
+    (community,) = register_many(officer(), 1, prefix="อัตราการรายงาน")
+    Community.objects.filter(pk=community.pk).update(created_at=bangkok(start))
+    closed = [p for p in fiscal.periods_between(start, end, "month") if p.end < today]
+    quarters = [p for p in fiscal.periods_between(start, end, "quarter") if p.end < today]
+    first = closed[0]
+    # The first month's value came in after its grace period: received, but late.
+    assert timezone.now() >= on_time_deadline(first)
+    value(community, monthly, first.start, today)
+    IndicatorValue.objects.filter(visit__community=community).update(recorded_at=timezone.now())
+    client.login(username="officer.nakhon@civ.example", password=demo_password())
+
+    response = client.get(reverse("community_detail", args=[community.pk]))
+
+    reporting = response.context["reporting"]
+    assert reporting.fiscal_year == fy
+    due = len(closed) + len(quarters)
+    assert (reporting.rate.due, reporting.rate.received, reporting.rate.on_time) == (due, 1, 0)
+    assert [(g.indicator, g.period) for g in reporting.late] == [(monthly, first)]
+    assert {g.period for g in reporting.missing} == set(closed[1:] + quarters)
+    page = response.content.decode()
+    assert f'<td class="num">{due}</td><td class="num">1</td><td class="num">0</td>' in page
+    for period in closed + quarters:
+        assert period.label() in page

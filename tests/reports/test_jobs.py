@@ -244,3 +244,99 @@ def test_the_report_pages_name_the_province_not_its_code(client):
 
     assert "ลำปาง" in listing.split("<tbody>")[1] and "· 52<" not in listing
     assert "<dd>ลำปาง</dd>" in detail and "<dd>52</dd>" not in detail
+
+
+def test_the_province_report_covers_the_chosen_fiscal_year_quarter_or_month(client):
+    from civportal.fiscal import Frequency, fiscal_year, period_containing
+
+    officer = demo_user(LAMPANG)
+    client.force_login(officer)
+    today = timezone.localdate()
+    quarter = period_containing(today, Frequency.QUARTER)
+    fy = fiscal_year(today)
+
+    for value, expected in [
+        (f"quarter:{quarter.start.isoformat()}", {"quarter": quarter.start.isoformat()}),
+        (f"month:{today:%Y-%m}", {"month": f"{today:%Y-%m}"}),
+        (f"fy:{fy - 1}", {"fy": fy - 1}),
+        ("", {}),  # this fiscal year to date
+    ]:
+        ReportJob.objects.all().delete()
+        response = client.post(
+            reverse("report_list"), {"kind": "province_pdf", "province": "52", "period": value}
+        )
+        assert response.status_code == 302, response.context["form"].errors
+        job = ReportJob.objects.get()
+        assert job.parameters == {"province": "52", **expected}
+
+    # A period not offered (one that has not begun) is refused on the form.
+    ReportJob.objects.all().delete()
+    response = client.post(
+        reverse("report_list"),
+        {"kind": "province_pdf", "province": "52", "period": f"fy:{fy + 1}"},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["period"]
+    assert not ReportJob.objects.exists()
+
+
+def test_the_period_choices_are_labelled_by_the_fiscal_module_in_thai_and_english():
+    from civportal.fiscal import Frequency, fiscal_year, period_containing
+    from reports.forms import ReportRequestForm
+
+    today = timezone.localdate()
+    quarter = period_containing(today, Frequency.QUARTER)
+    month = period_containing(today, Frequency.MONTH)
+    fy = fiscal_year(today)
+    for language, year_label, quarter_label in [
+        ("th", f"ปีงบประมาณ พ.ศ. {fy + 543}", f"ไตรมาส {quarter.quarter}/{fy + 543}"),
+        ("en", f"FY {fy} (Oct {fy - 1} – Sep {fy})", f"Q{quarter.quarter} FY{fy}"),
+    ]:
+        with translation.override(language):
+            form = ReportRequestForm(demo_user(LAMPANG))
+            groups = dict(form.fields["period"].choices[1:])
+            this_year = dict(groups[year_label])
+            assert this_year[f"fy:{fy}"] == year_label
+            assert this_year[f"quarter:{quarter.start.isoformat()}"] == quarter_label
+            assert this_year[f"month:{today:%Y-%m}"] == month.label(language)
+            # Nothing that has not begun yet is offered.
+            assert all(value <= f"month:{today:%Y-%m}" for value in this_year if "month" in value)
+            # The fiscal year before, as its own group.
+            assert f"fy:{fy - 1}" in dict(list(groups.values())[1])
+
+
+UNREADABLE = ("Choose a fiscal year, a quarter or a month from the list.", "โปรดเลือกปีงบประมาณ")
+
+
+@pytest.mark.parametrize(
+    ("value", "english", "thai"),
+    [
+        ("week:12", *UNREADABLE),
+        ("quarter:2025-11-01", *UNREADABLE),  # not the first day of a quarter
+        ("month:2025-13", *UNREADABLE),
+        ("fy:2199", "FY 2199 (Oct 2198 – Sep 2199) has not begun yet", "พ.ศ. 2742 ยังไม่เริ่มต้น"),
+        ("month:2012-01", "January 2012 is before the programme began", "มกราคม 2555 อยู่ก่อน"),
+    ],
+)
+def test_the_service_refuses_a_period_it_cannot_read_in_words(value, english, thai):
+    from django.core.exceptions import ValidationError
+
+    for language, message in (("en", english), ("th", thai)):
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            services.request_report(
+                demo_user(LAMPANG),
+                kind=ReportJob.Kind.PROVINCE_PDF,
+                province=Province.objects.get(pk="52"),
+                period=value,
+            )
+        assert message in refused.value.message_dict["period"][0]
+    assert not ReportJob.objects.exists()
+
+
+def test_the_workbook_keeps_its_fiscal_year_and_ignores_a_period():
+    job = services.request_report(
+        demo_user("staff@civ.example"),
+        kind=ReportJob.Kind.PROGRAMME_XLSX,
+        fy=2025,
+        period="month:2025-01",
+    )
+    assert job.parameters == {"fy": 2025}

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.mfa import enrol_totp, needs_second_factor, totp_uri
@@ -17,15 +18,29 @@ from communities.models import (
     Activity,
     Cohort,
     Community,
+    CommunityTarget,
     Indicator,
     Organisation,
     Province,
     Stage,
     Subdistrict,
 )
-from communities.services import log_visit, move_stage, register_community, update_community
-from mentorship.models import MOU, MentorAssignment, MentoringArea, MOUSignatory
-from mentorship.services import assign_mentor, change_mou_status, create_mou
+from communities.services import (
+    log_visit,
+    move_stage,
+    register_community,
+    set_indicator_targets,
+    update_community,
+)
+from mentorship.models import MOU, MentorAssignment, MentoringArea, MOUSignatory, TrainingSession
+from mentorship.services import (
+    assign_mentor,
+    change_mou_status,
+    create_mou,
+    mark_session_done,
+    record_attendance,
+    schedule_session,
+)
 from products.forms import processed_photos
 from products.models import Product, SalesChannel
 from products.services import create_product, publish_product, submit_product, update_product
@@ -35,6 +50,30 @@ from ._demo_photos import illustration
 DEFAULT_PASSWORD = "civ-demo-2568"
 # Marks the demo's reporting visits, so a second run does not add them again.
 REPORTING_MARK = "ติดตามผลประจำเดือน"
+# Two fiscal years of results (2568 and 2569 BE; CE 2025 and 2026) for the Lampang trio and
+# the seven named CIV villages, and the sessions SCG delivered in them.
+HISTORY_MARK = "ติดตามผลรายปีงบประมาณ"
+HISTORY_YEARS = (2025, 2026)
+# (visit day within the fiscal year, as (month, day)): two for the trio, one per village.
+TRIO_VISIT_DAYS = ((12, 15), (6, 15))
+VILLAGE_VISIT_DAYS = ((3, 10),)
+# The delivered sessions: (start, hours, area code, Thai title, English title).
+DELIVERED_SESSIONS = [
+    (
+        datetime(2025, 2, 12, 9),
+        3,
+        "product_design",
+        "ออกแบบบรรจุภัณฑ์กาแฟคั่วโอ่งและข้าวกล้อง",
+        "Packaging design for jar-roasted coffee and brown rice",
+    ),
+    (
+        datetime(2026, 3, 18, 9),
+        4,
+        "online_marketing",
+        "การขายออนไลน์และการถ่ายภาพสินค้า",
+        "Selling online and product photography",
+    ),
+]
 
 
 def demo_password() -> str:
@@ -311,6 +350,8 @@ class Command(BaseCommand):
         self._mentor_assignment(users, mou, communities["maejaem"], areas)
         self._products(users, communities)
         self._reporting(users["officer_lampang"], communities)
+        self._history(users, communities)
+        self._delivered_sessions(users, mou, areas)
         self._print_logins()
 
     # --- Reference data -------------------------------------------------------
@@ -469,6 +510,105 @@ class Command(BaseCommand):
                 visit.values.update(
                     recorded_at=timezone.make_aware(datetime.combine(recorded, time(16)))
                 )
+
+    def _history(self, users, communities) -> None:
+        """Fiscal years 2568 and 2569: visits with values for the Lampang trio (by their
+        officer, twice a year, with per-year targets) and the seven CIV villages (by
+        programme staff, once a year), growing from one year to the next. A community
+        that has its history visits already is left as it is."""
+        today = timezone.localdate()
+        indicators = Indicator.objects.in_bulk(
+            ["monthly_revenue", "active_members", "products_developed", "sales_channels"],
+            field_name="code",
+        )
+        revenue, members = indicators["monthly_revenue"], indicators["active_members"]
+        villages = Community.objects.filter(
+            name_th__in=[row[1] for row in CIV_VILLAGES], cohort__start_year=2016
+        ).order_by("name_th")
+        registered = timezone.make_aware(
+            datetime.combine(date(HISTORY_YEARS[0] - 1, 9, 1), time(9))
+        )
+        trio = {c.pk for c in communities.values()}  # with per-year targets
+        plan = [(c, users["officer_lampang"], TRIO_VISIT_DAYS) for c in communities.values()]
+        plan += [(c, users["staff"], VILLAGE_VISIT_DAYS) for c in villages]
+        for index, (community, actor, days) in enumerate(plan):
+            # One transaction per community: a run stopped half-way leaves a community with
+            # all of its history or none, and the next run completes it.
+            with transaction.atomic():
+                if community.visits.filter(summary__startswith=HISTORY_MARK).exists():
+                    continue
+                # In the programme since before its history: registered (in the portal's
+                # records) by the first history year's start, so the results of fiscal
+                # years 2568 and 2569 count it.
+                Community.objects.filter(pk=community.pk, created_at__gt=registered).update(
+                    created_at=registered
+                )
+                for year_number, fy in enumerate(HISTORY_YEARS):
+                    has_targets = CommunityTarget.objects.filter(
+                        community=community, fiscal_year=fy
+                    )
+                    if community.pk in trio and not has_targets.exists():
+                        set_indicator_targets(
+                            actor,
+                            community,
+                            {
+                                revenue: (Decimal(15000), Decimal(25000 + 5000 * year_number)),
+                                members: (Decimal(15), Decimal(25 + 5 * year_number)),
+                            },
+                            fy,
+                        )
+                    for visit_number, (month, day) in enumerate(days):
+                        visited_on = date(fy - 1 if month >= 10 else fy, month, day)
+                        if visited_on > today:
+                            continue
+                        step = 2 * year_number + visit_number
+                        visit = log_visit(
+                            actor,
+                            community,
+                            visited_on=visited_on,
+                            summary=f"{HISTORY_MARK}: รายได้ สมาชิก ผลิตภัณฑ์และช่องทางการขาย",
+                            values={
+                                revenue: Decimal(16000 + 1000 * index + 3000 * step),
+                                members: Decimal(18 + index + 2 * step),
+                                indicators["products_developed"]: Decimal(1 + step),
+                                indicators["sales_channels"]: Decimal(2 + step // 2),
+                            },
+                        )
+                        # Demo history: the values were recorded a few days after the visit.
+                        visit.values.update(
+                            recorded_at=timezone.make_aware(
+                                datetime.combine(visited_on + timedelta(days=3), time(16))
+                            )
+                        )
+
+    def _delivered_sessions(self, users, mou, areas) -> None:
+        """SCG's sessions for the Lampang trio, held, with attendance taken and marked done,
+        so the results page and the province report show training hours. Once per title."""
+        coordinator = users["coordinator"]
+        people = [
+            users[key].pk
+            for key in ("leader_maejaem", "member_maejaem", "member_jaekhon", "member_paentai")
+        ]
+        for starts, hours, area, title_th, _title_en in DELIVERED_SESSIONS:
+            starts_at = timezone.make_aware(starts)
+            if (
+                starts_at > timezone.now()
+                or TrainingSession.objects.filter(mou=mou, title=title_th).exists()
+            ):
+                continue
+            session = schedule_session(
+                coordinator,
+                mou,
+                communities=list(mou.communities.all()),
+                mentors=[users["mentor"]],
+                area=areas[area],
+                title=title_th,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=hours),
+                venue="ศูนย์การเรียนรู้การฟื้นฟูเหมืองปูนลำปาง",
+            )
+            record_attendance(coordinator, session, present_people=people)
+            mark_session_done(coordinator, session)
 
     def _programme_users(self, orgs) -> dict[str, User]:
         province = Province.objects.in_bulk(["52", "80", "19"])
