@@ -91,7 +91,7 @@ class ReportRequestForm(OneTimeTokenMixin, PortalForm):
             self.fields["province"].empty_label = _("Whole programme (workbook only)")
 
 
-class ResultsFilterForm(forms.Form):
+class ResultsFilterForm(PortalForm):
     """The results page's filters (GET): a fiscal year, and optionally a province, cohort
     and Big Brother company. The years are labelled by civportal.fiscal."""
 
