@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Invitation, User
 from communities.models import Community
 from mentorship.models import MOU, MentoringArea, TrainingSession
+from mentorship.selectors import Delivery, delivery_by_area
 from tests.browser.accessibility import assert_accessible
 from tests.browser.helpers import sign_in, sign_out
 
@@ -27,6 +28,9 @@ def test_coordinator_invites_assigns_mentor_schedules_member_registers_hours_sho
     mou = MOU.objects.get(company__name_th__startswith="บริษัท ปูนซิเมนต์ไทย (ลำปาง)")
     mae_jaem = Community.objects.get(subdistrict__code="521304")
     online = MentoringArea.objects.get(code="online_marketing")
+    # What the demo's own delivered sessions already count, in this area and in all.
+    by_area, total_before, _count = delivery_by_area(mou)
+    area_before = dict(by_area).get(online) or Delivery()
 
     # The coordinator invites a mentor from the MOU page.
     sign_in(page, "coordinator@civ.example")
@@ -121,5 +125,12 @@ def test_coordinator_invites_assigns_mentor_schedules_member_registers_hours_sho
     page.goto(f"/mous/{mou.pk}/")
     delivered = page.locator("#delivered")
     row = delivered.locator("tbody tr", has_text=online.name_th)
-    assert row.locator("td").all_inner_texts() == [online.name_th, "1", "2.0", "1", "2.0"]
-    assert delivered.locator(".hours-delivered").inner_text() == "2.0"
+    # One more session of two hours with one attendee: 2.0 hours, 2.0 participant-hours.
+    assert row.locator("td").all_inner_texts() == [
+        online.name_th,
+        str(area_before.sessions + 1),
+        f"{area_before.hours + 2:.1f}",
+        str(area_before.attendees + 1),
+        f"{area_before.participant_hours + 2:.1f}",
+    ]
+    assert delivered.locator(".hours-delivered").inner_text() == f"{total_before.hours + 2:.1f}"
