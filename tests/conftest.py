@@ -16,6 +16,17 @@ from tests.servers import worker_command
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def fresh_api_rates():
+    """API request counts of earlier tests (one address for every anonymous request, the
+    browser tests' Swagger UI included) start at 0: no test runs into another's rate."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=cache.make_key("api-throttle:*")):
+        client.delete(key)
+
+
 @pytest.fixture
 def admin_user(admin_user):
     """pytest-django's superuser, with the second factor every superuser must have."""
