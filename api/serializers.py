@@ -20,7 +20,7 @@ from communities.models import (
 )
 from mentorship.models import MOU, MentorAssignment, TrainingSession
 from notifications.models import Notification
-from products.models import Enquiry, Product, ProductRevision
+from products.models import REVISION_FIELDS, Enquiry, Product, ProductRevision
 
 from .models import Tombstone
 
@@ -279,23 +279,7 @@ class ProductRevisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProductRevision
-        fields = [
-            "product",
-            "status",
-            "name_th",
-            "name_en",
-            "category",
-            "story",
-            "price",
-            "unit",
-            "otop_stars",
-            "fda_number",
-            "community_standard",
-            "gap_certified",
-            "organic_thailand",
-            "review_comment",
-            "submitted_at",
-        ]
+        fields = ["product", "status", *REVISION_FIELDS, "review_comment", "submitted_at"]
 
 
 class EnquirySerializer(serializers.ModelSerializer):
