@@ -12,7 +12,6 @@ import argparse
 import csv
 import io
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,28 +24,17 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.timing import timed  # noqa: E402
 from communities.imports import check_communities, read_table  # noqa: E402
 from communities.management.commands.seed_scale import OFFICER_EMAIL  # noqa: E402
 from communities.models import Community, Subdistrict  # noqa: E402
 
 PROVINCE = "80"
-
-
-def timed(function, repeat):
-    samples, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            function()
-            samples.append((time.perf_counter() - start) * 1000)
-        queries = len(captured)
-    return statistics.median(samples), max(samples), queries
 
 
 def import_table(rows):

@@ -13,7 +13,6 @@ geography and indicators (``manage.py seed_demo`` once).
 import argparse
 import io
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -26,29 +25,18 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.timing import timed  # noqa: E402
 from civportal.fiscal import fiscal_year  # noqa: E402
 from reports.documents import build  # noqa: E402
 from reports.models import ReportJob  # noqa: E402
 
 STAFF_EMAIL = "staff@civ.example"
-
-
-def timed(function, repeat):
-    samples, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            function()
-            samples.append((time.perf_counter() - start) * 1000)
-        queries = len(captured)
-    return statistics.median(samples), max(samples), queries
 
 
 def main():
