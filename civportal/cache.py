@@ -56,3 +56,43 @@ class ResilientRedisCache(RedisCache):
     set_many = _with_fallback("set_many")
     delete_many = _with_fallback("delete_many")
     clear = _with_fallback("clear")
+
+
+class Generation:
+    """A cache generation: keys built with ``current()`` are used until a watched model
+    changes (``watch``), after which the next read computes afresh; keys of older
+    generations expire on their own (give them a timeout)."""
+
+    def __init__(self, name: str):
+        self.key = f"{name}:generation"
+
+    def current(self) -> str:
+        from django.core.cache import cache
+
+        return cache.get(self.key) or "0"
+
+    def renew(self, **_kwargs) -> None:
+        import uuid
+
+        from django.core.cache import cache
+
+        cache.set(self.key, uuid.uuid4().hex, None)
+
+    def changed(self, *_args, **_kwargs) -> None:
+        """Renew now (later reads in the same transaction see the change) and again once
+        the transaction commits (a reader that kept the values of before meanwhile had
+        them under the generation now left behind)."""
+        from django.db import transaction
+
+        self.renew()
+        transaction.on_commit(self.renew)
+
+    def watch(self, *models, receiver=None) -> None:
+        """Renew after every save or delete of ``models`` (once the transaction commits);
+        ``receiver(sender, **kwargs)`` may stand in to ignore some saves."""
+        from django.db.models.signals import post_delete, post_save
+
+        for model in models:
+            uid = f"{self.key}:{model._meta.label}"
+            post_save.connect(receiver or self.changed, sender=model, dispatch_uid=f"{uid}:s")
+            post_delete.connect(receiver or self.changed, sender=model, dispatch_uid=f"{uid}:d")

@@ -508,6 +508,10 @@ SECURE_CSP = {
 
 # --- Public site (products.public_views) --------------------------------------
 PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "300"))
+# The dashboards' scope-wide figures (communities.figures: stage counts, communities
+# waiting for a visit, reporting rates) are kept this long at most; every recorded value,
+# visit or community change renews them sooner.
+DASHBOARD_FIGURES_SECONDS = int(env("DASHBOARD_FIGURES_SECONDS", "600"))
 # Buyers' enquiries: at most ENQUIRY_RATE_LIMIT per client address per window (seconds).
 ENQUIRY_RATE_LIMIT = int(env("ENQUIRY_RATE_LIMIT", "5"))
 ENQUIRY_RATE_WINDOW = int(env("ENQUIRY_RATE_WINDOW", "600"))

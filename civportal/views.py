@@ -13,7 +13,8 @@ from django.views.decorators.cache import never_cache
 
 from accounts.models import Role
 from accounts.permissions import can_manage_members
-from communities.completeness import completeness
+from accounts.selectors import province_codes
+from communities.figures import dashboard_figures
 from communities.models import Stage
 from communities.selectors import communities_for, officer_dashboard, recent_visits_for
 from mentorship.models import TrainingSession
@@ -60,6 +61,8 @@ def healthz(request):
     status = ("ok" if checks["broker"] else "degraded") if checks["database"] else "down"
     return JsonResponse({"status": status, **checks}, status=503 if status == "down" else 200)
 
+
+DASHBOARD_ROWS = 20
 
 DASHBOARD_TEMPLATES = {
     Role.STAFF: "dashboard/staff.html",
@@ -111,15 +114,12 @@ def dashboard(request):
     week_ahead = now + timedelta(days=7)
     context = {
         "today": timezone.localdate(),
-        "communities": communities[:50],
-        "community_count": communities.count(),
-        "stage_counts": [
-            (Stage(row["stage"]), row["n"])
-            for row in communities.order_by("stage").values("stage").annotate(n=Count("pk"))
-        ],
+        # The first rows of each list; the registry and the listings page hold the rest.
+        "dashboard_rows": DASHBOARD_ROWS,
+        "communities": communities[:DASHBOARD_ROWS],
         "mous": mous_for(user)[:20],
         "sessions": sessions_for(user).filter(starts_at__gte=now, starts_at__lt=week_ahead)[:20],
-        "products": products_for(user).order_by("status", "name_th")[:30],
+        "products": products_for(user).order_by("status", "name_th")[:DASHBOARD_ROWS],
         "enquiries": enquiries_for(user).filter(status="new")[:10],
         "visits": recent_visits_for(user, limit=5),
         # What needs this person now (empty outside the roles that act on them).
@@ -128,9 +128,19 @@ def dashboard(request):
     }
     role = Role.STAFF if user.is_programme_staff else user.role
     if role in (Role.OFFICER, Role.STAFF):
-        context["completeness"] = completeness(communities)
+        # Counted over the whole scope: kept in the cache (communities.figures).
+        scope_key = "all" if role == Role.STAFF else ",".join(province_codes(user))
+        context |= dashboard_figures(communities, scope_key, officer=role == Role.OFFICER)
+    else:
+        context |= {
+            "community_count": communities.count(),
+            "stage_counts": [
+                (Stage(row["stage"]), row["n"])
+                for row in communities.order_by("stage").values("stage").annotate(n=Count("pk"))
+            ],
+        }
     if role == Role.OFFICER:
-        context |= officer_dashboard(user)
+        context |= officer_dashboard(user, context)
     if role == Role.STAFF:
         context |= {
             "undelivered_count": undelivered_for(user).count(),

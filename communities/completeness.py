@@ -200,3 +200,37 @@ def active_since(created_at: datetime, first_visit: date | None) -> date:
 
 def on_time_deadline_for_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+# --- Dashboards: what they show of it (communities.figures keeps it in the cache) ---
+GAPS_SHOWN = 20
+
+
+@dataclass
+class Summary:
+    """What a dashboard shows of ``Completeness``: the totals, the rows by officer or by
+    province, and the latest ``GAPS_SHOWN`` missing or late values with their count."""
+
+    fiscal_year: int
+    total: Rate
+    officer_rows: list[tuple[str, Rate]]
+    province_rows: list[tuple[str, Rate]]
+    gaps: list[Gap]
+    gap_count: int
+
+    def officers(self) -> list[tuple[str, Rate]]:
+        return self.officer_rows
+
+    def provinces(self) -> list[tuple[str, Rate]]:
+        return self.province_rows
+
+
+def summarise(result: Completeness) -> Summary:
+    return Summary(
+        fiscal_year=result.fiscal_year,
+        total=result.total,
+        officer_rows=result.officers(),
+        province_rows=result.provinces(),
+        gaps=result.gaps[:GAPS_SHOWN],
+        gap_count=len(result.gaps),
+    )

@@ -394,14 +394,11 @@ def stage_counts_by_province(queryset: QuerySet[Community]) -> list[tuple[str, d
     return sorted(((names[code], counts) for code, counts in rows.items()), key=lambda r: r[0])
 
 
-def officer_dashboard(user) -> dict:
-    """Extra context for the officer dashboard: who waits for a visit, stages, latest visits."""
-    communities = communities_for(user)
-    stale = stale_communities(communities)
+def officer_dashboard(user, figures: dict) -> dict:
+    """Extra context for the officer dashboard: the stage chart of ``figures``
+    (communities.figures: who waits for a visit, stages per province) and latest visits."""
     return {
-        "stale_communities": stale[:20],
-        "stale_count": stale.count(),
-        "stage_chart": charts.stage_bars(stage_counts_by_province(communities), Stage),
+        "stage_chart": charts.stage_bars(figures["stage_rows"], Stage),
         "latest_visits": recent_visits_for(user, limit=10),
     }
 

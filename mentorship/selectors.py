@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
@@ -23,6 +25,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.selectors import province_codes
 from civportal.access import RowScope, get_in_scope_or_404, within_scope
+from civportal.cache import Generation
 from communities.models import Community
 
 from .models import (
@@ -38,24 +41,75 @@ from .permissions import can_see_register
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
+MOU_IDS = "_scope_mou_ids"
+# Bumped by every change of an MOU, its communities or its mentors (see ``connect``): the
+# MOU ids a user object has read are read again after it, even within one request.
+_mou_generation = [0]
+
+
 def mou_scope(user) -> Q | None:
+    """The filter on MOU that is this user's scope; None means nationwide.
+
+    An officer's MOUs are those of their provinces' offices or covering a community there;
+    their ids are resolved first (there are few MOUs, a province holds thousands of
+    communities), so every query of MOUs and sessions filters by a plain ``id IN (...)``
+    list the planner can estimate instead of joining the province's communities again.
+    """
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.is_programme_staff:
         return None
     match user.role:
         case Role.OFFICER:
-            provinces = province_codes(user)
-            return Q(government_office__province_id__in=provinces) | Q(
-                communities__province_id__in=provinces
-            )
+            return RowScope(pk__in=mou_ids_for(user))
         case Role.COORDINATOR:
-            return Q(company_id=user.organisation_id)
+            return RowScope(company_id=user.organisation_id)
         case Role.MENTOR:
             return Q(company_id=user.organisation_id, assignments__mentor=user)
         case Role.LEADER | Role.MEMBER:
             return Q(communities=user.community_id) & ~Q(status=MOU.Status.DRAFT)
     return Q(pk__in=[])
+
+
+def mou_ids_for(user) -> list[int]:
+    """The ids of the MOUs an officer may see, read once per user object (a request's
+    user) until an MOU, its communities or its mentors change."""
+    cached = user.__dict__.get(MOU_IDS)
+    if cached is not None and cached[0] == _mou_generation[0]:
+        return cached[1]
+    provinces = province_codes(user)
+    ids = []
+    if provinces:
+        offices = MOU.objects.filter(government_office__province_id__in=provinces)
+        covering = MOU.communities.through.objects.filter(community__province_id__in=provinces)
+        ids = sorted(
+            offices.order_by()
+            .values_list("pk", flat=True)
+            .union(covering.order_by().values_list("mou_id", flat=True))
+            .order_by()
+        )
+    user.__dict__[MOU_IDS] = (_mou_generation[0], ids)
+    return user.__dict__[MOU_IDS][1]
+
+
+delivery_generation = Generation("mou-delivery")
+
+
+def forget_mou_ids(**_kwargs) -> None:
+    _mou_generation[0] += 1
+
+
+def connect() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in (MOU, MentorAssignment):
+        uid = f"mou-ids:{model._meta.label}"
+        post_save.connect(forget_mou_ids, sender=model, dispatch_uid=f"{uid}:save")
+        post_delete.connect(forget_mou_ids, sender=model, dispatch_uid=f"{uid}:delete")
+    m2m_changed.connect(
+        forget_mou_ids, sender=MOU.communities.through, dispatch_uid="mou-ids:communities"
+    )
+    delivery_generation.watch(TrainingSession, Attendance, MentoringArea)
 
 
 def mous_for(user) -> QuerySet[MOU]:
@@ -109,7 +163,11 @@ def sessions_for(user) -> QuerySet[TrainingSession]:
         visible = Q(communities=user.community_id)
     else:
         # On the session's own column: one subquery of the MOUs, no second one around it.
-        visible = RowScope(mou__in=mous_for(user).values("pk"))
+        scope = mou_scope(user)
+        if isinstance(scope, RowScope) and "pk__in" in dict(scope.children):
+            visible = RowScope(mou_id__in=dict(scope.children)["pk__in"])
+        else:
+            visible = RowScope(mou__in=mous_for(user).values("pk"))
     return within_scope(queryset, visible)
 
 
@@ -229,18 +287,26 @@ def delivery_by_area(mou: MOU) -> tuple[list, Delivery, int]:
     """``delivery_by(sessions of the MOU, area)`` summed by the database in one query, and
     the number of the MOU's sessions (delivered or not).
 
+    Summing reads every session of the MOU (10,000 in a large one), so the sums are kept
+    in the cache until a session, its attendance or an area changes (``connect``), for
+    ``DASHBOARD_FIGURES_SECONDS`` at most.
+
     The same rule as ``is_delivered`` (done, or not cancelled and someone present), for
     a page that lists a bounded slice of the sessions. Plain SQL: each session's present
     count is grouped once, then summed per area (the ORM cannot aggregate an aggregate).
     """
-    parameters = {
-        "mou": mou.pk,
-        "done": TrainingSession.Status.DONE,
-        "cancelled": TrainingSession.Status.CANCELLED,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(DELIVERY_BY_AREA_SQL, parameters)
-        rows = cursor.fetchall()
+    delivery_key = f"mou-delivery:{delivery_generation.current()}:{mou.pk}"
+    rows = cache.get(delivery_key)
+    if rows is None:
+        parameters = {
+            "mou": mou.pk,
+            "done": TrainingSession.Status.DONE,
+            "cancelled": TrainingSession.Status.CANCELLED,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(DELIVERY_BY_AREA_SQL, parameters)
+            rows = cursor.fetchall()
+        cache.set(delivery_key, rows, settings.DASHBOARD_FIGURES_SECONDS)
     groups, total, count = [], Delivery(), 0
     for pk, name_th, name_en, position, every, n, hours, present, participant_hours in rows:
         count += every

@@ -130,8 +130,9 @@ def _status_moves(user, mou: MOU) -> list[tuple[str, str]]:
     return sorted(moves)
 
 
-# An MOU page lists at most this many covered communities and sessions.
-MOU_LIST_LIMIT = 100
+# An MOU page lists at most this many covered communities and sessions (on a phone, a
+# screenful or two; the calendar and the registry hold the rest).
+MOU_LIST_LIMIT = 25
 
 
 @login_required

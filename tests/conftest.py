@@ -223,10 +223,15 @@ def forget_rate_limits():
 
 @pytest.fixture(autouse=True)
 def fresh_public_pages():
-    """Public pages kept rendered by an earlier test (rows since rolled back) are not used."""
+    """Public pages and dashboard summaries kept by an earlier test (rows since rolled back)
+    are not used."""
+    from communities.figures import forget_figures
+    from mentorship.selectors import delivery_generation
     from products.public_cache import forget_public_pages
 
     forget_public_pages()
+    forget_figures()
+    delivery_generation.renew()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,81 @@
+"""What a dashboard counts over its whole scope, kept in the cache.
+
+The officer and staff dashboards show figures that read every community of their scope
+(5,000 in the busiest province, 10,000 for programme staff): how many per stage and per
+province, which have waited longest for a visit, and the reporting rates
+(``communities.completeness``). Counting them costs time in proportion to the scope, so
+they are kept in the cache (Redis) per scope ("all", or an officer's provinces), language
+and day, for ``DASHBOARD_FIGURES_SECONDS`` at most. Every save or delete of what they
+count (communities, visits, indicator values, indicators, an officer's name) starts a new
+generation, so the next dashboard counts afresh; writes that send no signals
+(``seed_scale``, ``QuerySet.update``) are seen within the cache's lifetime.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from civportal.cache import Generation
+
+from .completeness import completeness, reporting_year, summarise
+from .models import Community, Indicator, IndicatorValue, ProgressVisit, Stage
+
+generation = Generation("dashboard-figures")
+STALE_SHOWN = 20
+# A User save that touches none of these (a sign-in's last_login) changes no figure.
+NAME_FIELDS = {"full_name", "email"}
+
+
+def dashboard_figures(communities: QuerySet[Community], scope_key: str, *, officer: bool):
+    """The scope-wide figures of a dashboard: ``community_count``, ``stage_counts``,
+    ``completeness`` (a ``completeness.Summary``), and for officers ``stale_count``,
+    ``stale_communities`` (the ``STALE_SHOWN`` longest waiting) and ``stage_rows`` (per
+    province, for the stage chart)."""
+    from .selectors import stage_counts_by_province, stale_communities
+
+    today = timezone.localdate()
+    key = (
+        f"dashboard-figures:{generation.current()}:{scope_key}:{int(officer)}:{get_language()}:"
+        f"{today.isoformat()}"
+    )
+    figures = cache.get(key)
+    if figures is not None:
+        return figures
+    figures = {
+        "community_count": communities.count(),
+        "stage_counts": [
+            (Stage(row["stage"]), row["n"])
+            for row in communities.order_by("stage").values("stage").annotate(n=Count("pk"))
+        ],
+        "completeness": summarise(completeness(communities, reporting_year(today), today)),
+    }
+    if officer:
+        stale = stale_communities(communities, today)
+        figures |= {
+            "stale_count": stale.count(),
+            "stale_communities": list(stale.select_related(None)[:STALE_SHOWN]),
+            "stage_rows": stage_counts_by_province(communities),
+        }
+    cache.set(key, figures, settings.DASHBOARD_FIGURES_SECONDS)
+    return figures
+
+
+def forget_figures(**_kwargs) -> None:
+    """Start a new generation: every dashboard counts its figures afresh."""
+    generation.renew()
+
+
+def _changed(sender, update_fields=None, **kwargs):
+    from accounts.models import User
+
+    if sender is User and update_fields is not None and not NAME_FIELDS & set(update_fields):
+        return
+    generation.changed()
+
+
+def connect() -> None:
+    from accounts.models import User
+
+    generation.watch(Community, ProgressVisit, IndicatorValue, Indicator, User, receiver=_changed)
