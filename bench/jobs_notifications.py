@@ -21,6 +21,7 @@ their deliveries), the queues and the counters are deleted at the end.
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -206,6 +207,7 @@ def main() -> None:
         }
     finally:
         Notification.objects.filter(event_key__in=events).delete()
+    shutil.rmtree(WORK)  # the workers' logs, kept only when a run failed
 
     print(
         f"notify fan-out to {len(users)} recipients, delivered to an in-memory mail backend "
