@@ -14,8 +14,10 @@ memory and counts them and the connections opened in Redis.
 
 Each run times ``notify`` (render per language, bulk insert, deliveries recorded, chunks
 handed to the broker after commit) and then waits until the backend has counted every
-message and every delivery row is marked sent. A third measurement sends one chunk in
-this process to count its SQL queries at two chunk sizes. Notifications (and with them
+message and every delivery row is marked sent, and reads the CPU time the workers used
+meanwhile (/proc): on a busy machine the workers wait for a core, and the load average
+printed at the end says how busy it was. A third measurement sends one chunk in this
+process to count its SQL queries at two chunk sizes. Notifications (and with them
 their deliveries), the queues and the counters are deleted at the end.
 """
 
@@ -114,6 +116,15 @@ class Pool:
         client, _prefix = counter()
         return int(client.get(f"{self.prefix}:{what}") or 0)
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers used so far, from /proc (Linux)."""
+        total = 0
+        for process in self.processes:
+            stat = Path(f"/proc/{process.process.pid}/stat").read_text()
+            fields = stat.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
+
     def alive(self) -> bool:
         return all(process.alive() for process in self.processes)
 
@@ -131,6 +142,7 @@ def fan_out(users, pool: Pool, events: list[str]) -> dict:
     app.conf.task_default_queue = pool.queue
     event = f"bench:{RUN}:{pool.name}"
     events.append(event)
+    cpu = pool.cpu_seconds()
     started = time.perf_counter()
     created = tell(users, event)
     recorded = time.perf_counter() - started
@@ -145,6 +157,7 @@ def fan_out(users, pool: Pool, events: list[str]) -> dict:
     wait_until(done, 900, f"{expected} e-mails delivered by {pool.name}", interval=0.05)
     delivered = time.perf_counter() - started
     return {
+        "cpu": pool.cpu_seconds() - cpu,
         "notifications": len(created),
         "mails": pool.counted("messages"),
         "expected": expected,
@@ -216,14 +229,16 @@ def main() -> None:
     )
     print(
         f"{'workers':>8}{'mails':>8}{'record (s)':>12}{'delivered (s)':>15}{'mails/s':>9}"
-        f"{'chunks':>8}{'connections':>13}"
+        f"{'chunks':>8}{'connections':>13}{'worker CPU (s)':>16}"
     )
     for pool in pools:
         r = results[pool.name]
         print(
             f"{pool.size:>8}{r['mails']:>8}{r['record']:>12.2f}{r['delivered']:>15.2f}"
             f"{r['mails'] / r['delivered']:>9.0f}{r['chunks']:>8}{r['connections']:>13}"
+            f"{r['cpu']:>16.1f}"
         )
+    print(f"load average at the end: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     print(f"repeating the same event: {repeat:.2f} s, {len(again)} new")
     print(
         "one chunk sent in-process: "
