@@ -89,6 +89,15 @@ def tell(users, event: str) -> list[int]:
         )
 
 
+def forget_queue(queue: str) -> None:
+    """Drop a queue of this run: its jobs, and the bindings kombu keeps in Redis for it."""
+    with app.connection_for_write() as broker:
+        broker.default_channel.queue_purge(queue)
+    client, _prefix = counter()
+    for key in list(client.scan_iter(match=f"*{queue}*")):
+        client.delete(key)
+
+
 class Pool:
     """Celery worker processes on a queue of their own, counting their mail under ``prefix``."""
 
@@ -133,8 +142,7 @@ class Pool:
             process.stop()
         client, _prefix = counter()
         client.delete(f"{self.prefix}:messages", f"{self.prefix}:connections")
-        with app.connection_for_write() as broker:
-            broker.default_channel.queue_purge(self.queue)
+        forget_queue(self.queue)
 
 
 def fan_out(users, pool: Pool, events: list[str]) -> dict:
@@ -184,8 +192,7 @@ def queries_per_chunk(users, size: int, events: list[str]) -> tuple[int, int]:
     assert sent == size, (sent, size)
     opened = int(client.get(f"{prefix}:connections") or 0)
     client.delete(f"{prefix}:messages", f"{prefix}:connections")
-    with app.connection_for_write() as broker:
-        broker.default_channel.queue_purge(app.conf.task_default_queue)
+    forget_queue(app.conf.task_default_queue)
     return len(captured), opened
 
 
