@@ -241,6 +241,9 @@ OUTBOX_REDISPATCH_SECONDS = int(env("OUTBOX_REDISPATCH_SECONDS", "120"))
 # Deliveries are sent in chunks (one mail connection each); a chunk is claimed for this long.
 DELIVERY_CHUNK = int(env("DELIVERY_CHUNK", "100"))
 DELIVERY_CLAIM_SECONDS = int(env("DELIVERY_CLAIM_SECONDS", "300"))
+# While a chunk goes out, what went is marked sent at least this often (and at its end): a
+# worker killed mid-chunk sends again at most what it sent in this time.
+DELIVERY_MARK_SENT_SECONDS = float(env("DELIVERY_MARK_SENT_SECONDS", "1"))
 # Retries back off 1, 2, 4 ... minutes up to an hour; after this many attempts (about a
 # day) a delivery is marked undelivered and listed for programme staff to send again.
 DELIVERY_RETRY_SECONDS = int(env("DELIVERY_RETRY_SECONDS", "60"))

@@ -34,36 +34,59 @@ def link_for(notification: Notification) -> str:
     return settings.CIV_SITE_URL.rstrip("/") + notification.url if notification.url else ""
 
 
-def email_for(notification: Notification) -> Delivery:
-    """The e-mail that carries an in-app notification: its title, body and a link back."""
-    link = link_for(notification)
-    title, body = notification.text_in(notification.recipient.preferred_language or "th")
+def language_of(user) -> str:
+    return user.preferred_language or "th"
+
+
+def email_text(notification: Notification, language: str) -> tuple[str, str]:
+    """The subject and body of the e-mail that carries a notification, in ``language``:
+    its title, body and a link back."""
+    title, body = notification.text_in(language)
+    return f"[CIV Portal] {title}"[:300], f"{body}\n\n{link_for(notification)}".strip()
+
+
+def line_text(notification: Notification, language: str) -> tuple[str, str]:
+    """The subject and text of the LINE message that carries a notification, in
+    ``language``: title and body cut to fit a phone screen, and the link back, whole."""
+    title, body = notification.text_in(language)
+    with translation.override(language):
+        more = gettext("Read it all on the portal:")
+    return title[:300], message_text(title, body, link_for(notification), more)
+
+
+def email_for(notification: Notification, text: tuple[str, str] | None = None) -> Delivery:
+    """The e-mail that carries an in-app notification, in the recipient's language.
+
+    ``text``: its ``email_text``, when the caller made it once for many recipients.
+    """
+    subject, body = text or email_text(notification, language_of(notification.recipient))
     return Delivery(
         channel=Channel.EMAIL,
         key=f"notification:{notification.pk}",
         notification=notification,
         recipient_id=notification.recipient_id,
         to=notification.recipient.email,
-        subject=f"[CIV Portal] {title}"[:300],
-        body=f"{body}\n\n{link}".strip(),
+        subject=subject,
+        body=body,
     )
 
 
-def line_message_for(notification: Notification, line_id: str) -> Delivery:
-    """The LINE message that carries an in-app notification, in the recipient's language:
-    title and body cut to fit a phone screen, and the link back to the portal, whole."""
-    language = notification.recipient.preferred_language or "th"
-    title, body = notification.text_in(language)
-    with translation.override(language):
-        more = gettext("Read it all on the portal:")
+def line_message_for(
+    notification: Notification, line_id: str, text: tuple[str, str] | None = None
+) -> Delivery:
+    """The LINE message that carries an in-app notification, in the recipient's language.
+
+    ``text``: its ``line_text``, when the caller made it once for many recipients.
+    """
+    subject, body = text or line_text(notification, language_of(notification.recipient))
     return Delivery(
         channel=Channel.LINE,
         key=f"notification:{notification.pk}",
         notification=notification,
         recipient_id=notification.recipient_id,
         to=line_id,
-        subject=title[:300],
-        body=message_text(title, body, link_for(notification), more),
+        subject=subject,
+        body=body,
     )
 
 
@@ -107,18 +130,35 @@ def notify(
     ]
     # ignore_conflicts: a concurrent run that got there first wins; nobody is told twice.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    created = list(
+    ids = dict(
         Notification.objects.filter(
             recipient_id__in=[row.recipient_id for row in rows], kind=kind, event_key=event_key
-        ).select_related("recipient")
+        ).values_list("recipient_id", "pk")
     )
+    # The rows as inserted, with the ids the database gave them (a concurrent run's row
+    # for the same event says the same).
+    created = []
+    for row in rows:
+        row.pk = ids.get(row.recipient_id)
+        if row.pk is not None:
+            created.append(row)
     told = [n.recipient for n in created]
     by_email = emailed_recipients(told, kind)
     by_line = line_recipients(told, kind)
-    emails = [email_for(n) for n in created if n.recipient_id in by_email]
-    lines = [
-        line_message_for(n, by_line[n.recipient_id]) for n in created if n.recipient_id in by_line
-    ]
+    # Every recipient of one event reads the same words in their language: each message
+    # text is made once per language, not once per recipient.
+    emails, lines, texts = [], [], {}
+    for notification in created:
+        language = language_of(notification.recipient)
+        if notification.recipient_id in by_email:
+            if (Channel.EMAIL, language) not in texts:
+                texts[Channel.EMAIL, language] = email_text(notification, language)
+            emails.append(email_for(notification, texts[Channel.EMAIL, language]))
+        if notification.recipient_id in by_line:
+            if (Channel.LINE, language) not in texts:
+                texts[Channel.LINE, language] = line_text(notification, language)
+            line_id = by_line[notification.recipient_id]
+            lines.append(line_message_for(notification, line_id, texts[Channel.LINE, language]))
     record_deliveries(emails + lines)
     return [notification.pk for notification in created]
 

@@ -12,9 +12,6 @@ from . import services
 from .line import send_line
 from .models import Channel, Delivery
 
-# Re-exported: how many rows a worker killed mid-chunk may send again.
-MARK_SENT_EVERY = services.MARK_SENT_EVERY
-
 
 def message_id(delivery: Delivery) -> str:
     domain = urlsplit(settings.CIV_SITE_URL).hostname or "civportal.local"

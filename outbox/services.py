@@ -8,7 +8,9 @@ minute) hands over again whatever is due and waiting.
 """
 
 import logging
+import time
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import timedelta
@@ -30,9 +32,6 @@ logger = logging.getLogger(__name__)
 
 SEND_TASK = "outbox.tasks.send_deliveries"
 SWEEP_LIMIT = 20_000
-# Rows are marked sent in small batches: a worker killed mid-chunk re-sends at most this
-# many (with the same Message-ID or LINE retry key, which lets the repeat be dropped).
-MARK_SENT_EVERY = 10
 
 
 def chunks(ids: list[int]) -> Iterable[list[int]]:
@@ -85,10 +84,13 @@ def claim(ids: list[int], now=None) -> list[Delivery]:
         claimed_until=now + timedelta(seconds=settings.DELIVERY_CLAIM_SECONDS),
         attempts=F("attempts") + 1,
     )
-    return list(Delivery.objects.filter(claim=token).order_by("pk"))
+    # By primary key: "claim" has no index, and a scan of every delivery ever sent per chunk
+    # would grow with the outbox.
+    return list(Delivery.objects.filter(pk__in=ids, claim=token).order_by("pk"))
 
 
 def mark_sent(deliveries: list[Delivery]) -> None:
+    """Record that these deliveries (claimed together) went, in one UPDATE."""
     if deliveries:
         Delivery.objects.filter(
             pk__in=[d.pk for d in deliveries], claim=deliveries[0].claim
@@ -104,13 +106,20 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def mark_failed(deliveries: list[Delivery], error: str, *, permanent: bool = False) -> None:
-    """Record a failed attempt: retried later with back-off, or given up ("dead")."""
+    """Record a failed attempt: retried later with back-off, or given up ("dead").
+
+    One UPDATE per claim and attempt count (a chunk is claimed together, so usually one),
+    not one per delivery: a mail server that is down fails a whole chunk at once.
+    """
     now = timezone.now()
+    alike = defaultdict(list)
     for delivery in deliveries:
-        dead = permanent or delivery.attempts >= settings.DELIVERY_MAX_ATTEMPTS
-        Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim).update(
+        alike[delivery.claim, delivery.attempts].append(delivery.pk)
+    for (claim, attempts), ids in alike.items():
+        dead = permanent or attempts >= settings.DELIVERY_MAX_ATTEMPTS
+        Delivery.objects.filter(pk__in=ids, claim=claim).update(
             status=Delivery.Status.DEAD if dead else Delivery.Status.PENDING,
-            next_attempt_at=now + retry_delay(delivery.attempts),
+            next_attempt_at=now + retry_delay(attempts),
             claimed_until=None,
             dispatched_at=None,
             last_error=error[:500],
@@ -130,10 +139,17 @@ def send_chunk(
     was refused for good (having marked it failed itself). An ``unavailable`` error (the
     server down, hung or busy) stops the chunk: what went is marked sent, the rest is
     retried later with back-off.
+
+    What went is marked sent in one UPDATE at the end, and every
+    ``DELIVERY_MARK_SENT_SECONDS`` on the way while a slow server takes its time: a worker
+    killed mid-chunk sends again at most what it sent in that time (with the same
+    Message-ID or LINE retry key, which lets the repeat be dropped), and the queries of a
+    chunk do not grow with its size.
     """
     settled: set[int] = set()
     batch: list[Delivery] = []
     sent = 0
+    marked_at = time.monotonic()
     try:
         with connect() as connection:
             for delivery in deliveries:
@@ -143,9 +159,10 @@ def send_chunk(
                     continue
                 batch.append(delivery)
                 sent += 1
-                if len(batch) >= MARK_SENT_EVERY:
+                if time.monotonic() - marked_at >= settings.DELIVERY_MARK_SENT_SECONDS:
                     mark_sent(batch)
                     batch = []
+                    marked_at = time.monotonic()
     except unavailable as error:
         logger.warning("%s chunk interrupted after %d sent: %r", deliveries[0].channel, sent, error)
         mark_sent(batch)

@@ -1,14 +1,19 @@
 """The outbox: deliveries recorded with the change, claimed a chunk at a time, sent once,
 retried with back-off when the mail server is away, given up and sent again by staff."""
 
+import contextlib
+import itertools
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from notifications.models import Kind, Notification, Preference
 from notifications.services import notify
 from outbox import services
@@ -194,3 +199,87 @@ def test_the_sweeper_hands_over_what_waits_and_leaves_what_is_in_hand(celery_que
         delivery.refresh_from_db()
         assert timezone.now() - delivery.dispatched_at < timedelta(seconds=5)
     assert services.sweep() == 0
+
+
+class CountingMailBackend(locmem.EmailBackend):
+    """Django's in-memory backend, counting the connections opened."""
+
+    opened = 0
+
+    def open(self):
+        type(self).opened += 1
+        return super().open()
+
+
+@pytest.fixture
+def counted_mail(settings):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.CountingMailBackend"}}
+    CountingMailBackend.opened = 0
+    return CountingMailBackend
+
+
+_readers = itertools.count()
+
+
+def readers(count: int) -> list[User]:
+    """People who only receive mail (no password to hash: they never sign in here)."""
+    users = [User(email=f"reader{next(_readers)}@test.civ.example") for _ in range(count)]
+    for user in users:
+        user.set_unusable_password()
+    return User.objects.bulk_create(users)
+
+
+def test_sending_a_chunk_takes_the_same_queries_and_one_connection_whatever_its_size(
+    counted_mail, settings
+):
+    # Marking on the way is for slow servers; here a chunk of 50 must not depend on the clock.
+    settings.DELIVERY_MARK_SENT_SECONDS = 60
+    queries = {}
+    for size in (5, 50):
+        tell(readers(size), event=f"event:{size}")
+        ids = list(
+            Delivery.objects.filter(notification__event_key=f"event:{size}").values_list(
+                "pk", flat=True
+            )
+        )
+        counted_mail.opened = 0
+        with CaptureQueriesContext(connection) as captured:
+            assert send_deliveries(ids) == size
+        queries[size] = len(captured)
+        assert counted_mail.opened == 1
+        assert not Delivery.objects.filter(pk__in=ids).exclude(status="sent").exists()
+
+    assert queries[5] == queries[50] == 3  # claim, read the claimed rows, mark them sent
+
+
+def test_a_mail_server_that_is_down_fails_a_whole_chunk_in_one_update(smtp):
+    tell(readers(20))
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    smtp.stop()
+
+    with CaptureQueriesContext(connection) as captured:
+        assert send_deliveries(ids) == 0
+
+    assert len(captured) == 3  # claim, read the claimed rows, reschedule them
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("pending", 1)}
+
+
+@pytest.mark.parametrize("every, marked", [(0, 3), (60, 0)])
+def test_a_worker_that_dies_mid_chunk_has_marked_what_went_before_the_last_interval(
+    settings, every, marked
+):
+    settings.DELIVERY_MARK_SENT_SECONDS = every
+    tell(readers(6))
+    claimed = services.claim(list(Delivery.objects.values_list("pk", flat=True)))
+    went = []
+
+    def send_one(connection, delivery):
+        if len(went) == 3:
+            raise SystemExit  # the worker is stopped here, between two messages
+        went.append(delivery)
+        return True
+
+    with pytest.raises(SystemExit):
+        services.send_chunk(claimed, contextlib.nullcontext, send_one, (OSError,))
+
+    assert Delivery.objects.filter(status="sent").count() == marked
