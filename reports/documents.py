@@ -166,10 +166,9 @@ def _indicator_summary(province_code: str, window=None, fy: int | None = None) -
     return rows
 
 
-def build_province_pdf(job: ReportJob, step: Step) -> tuple[str, bytes]:
-    """Province progress report: stages, indicators, sessions, products, every community."""
-    from weasyprint import HTML  # heavy import, only in the worker that builds PDFs
-
+def province_report_context(job: ReportJob, step: Step) -> dict:
+    """Everything the province report shows, read from the database: a fixed number of
+    queries whatever the number of communities (the template makes none)."""
     code = job.parameters["province"]
     province = _province(code)
     now = timezone.now()
@@ -229,40 +228,57 @@ def build_province_pdf(job: ReportJob, step: Step) -> tuple[str, bytes]:
         .values_list("status")
         .annotate(n=Count("pk"))
     )
-    mous = MOU.objects.filter(
-        pk__in=MOU.objects.filter(communities__province_id=code).values("pk"),
-        status=MOU.Status.ACTIVE,
-    ).select_related("company")
-    step(60)
-    html = render_to_string(
-        "reports/province_report.html",
-        {
-            "province": province,
-            "generated": now,
-            "year": display_year(timezone.localdate(now).year),
-            "font_url": THAI_FONT.as_uri(),
-            "communities": [
-                {"community": community, "last_visit": last_visits.get(community.pk)}
-                for community in communities
-            ],
-            "stage_bars": stage_bars,
-            "indicators": indicators,
-            "session_rows": [
-                (label, session_counts.get(value, 0))
-                for value, label in TrainingSession.Status.choices
-            ],
-            "product_rows": [
-                (label, products.get(value, 0)) for value, label in Product.Status.choices
-            ],
-            "mous": mous,
-            "period_label": covered["label"],
-            "period_results": period_results,
-        },
+    mous = list(
+        MOU.objects.filter(
+            pk__in=MOU.objects.filter(communities__province_id=code).values("pk"),
+            status=MOU.Status.ACTIVE,
+        ).select_related("company")
     )
-    step(75)
-    pdf = HTML(string=html).write_pdf()
+    return {
+        "province": province,
+        "generated": now,
+        "year": display_year(timezone.localdate(now).year),
+        "font_url": THAI_FONT.as_uri(),
+        "communities": [
+            {"community": community, "last_visit": last_visits.get(community.pk)}
+            for community in communities
+        ],
+        "stage_bars": stage_bars,
+        "indicators": indicators,
+        "session_rows": [
+            (label, session_counts.get(value, 0)) for value, label in TrainingSession.Status.choices
+        ],
+        "product_rows": [
+            (label, products.get(value, 0)) for value, label in Product.Status.choices
+        ],
+        "mous": mous,
+        "period_label": covered["label"],
+        "period_results": period_results,
+    }
+
+
+def province_report_html(context: dict) -> str:
+    return render_to_string("reports/province_report.html", context)
+
+
+def province_report_file_name(context: dict) -> str:
+    code = context["province"].pk
+    return f"province-{code}-{timezone.localdate(context['generated']):%Y%m%d}.pdf"
+
+
+def build_province_pdf(job: ReportJob, step: Step) -> tuple[str, bytes]:
+    """Province progress report: stages, indicators, sessions, products, every community."""
+    from weasyprint import HTML  # heavy import, only in the worker that builds PDFs
+
+    context = province_report_context(job, step)
+    step(60)
+    html = province_report_html(context)
+    step(70)
+    document = HTML(string=html).render()
+    step(90)
+    pdf = document.write_pdf()
     step(95)
-    return f"province-{code}-{timezone.localdate(now):%Y%m%d}.pdf", pdf
+    return province_report_file_name(context), pdf
 
 
 def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:

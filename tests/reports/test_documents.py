@@ -3,8 +3,12 @@ import io
 import shutil
 import subprocess
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
@@ -208,3 +212,40 @@ def test_the_province_pdf_reads_the_targets_of_its_fiscal_year_and_the_baseline(
     assert _indicator_summary("52", fy_bounds(current - 1)) == [
         *_indicator_summary("52", fy_bounds(current - 1), current - 1)
     ]
+
+
+def pdf_text(tmp_path, name, content) -> str:
+    """pdftotext's reading of the PDF, with ำ folded to า (see the embedded-font test)."""
+    pdf = tmp_path / name
+    pdf.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.replace("ำ", "า")
+
+
+def test_the_province_pdf_lists_60_communities_in_the_queries_of_10_in_extractable_thai(
+    tmp_path,
+):
+    need("pdftotext")
+
+    def built_with(synthetic: int):
+        call_command(
+            "seed_scale", "--province", "52", "--communities", str(synthetic), stdout=StringIO()
+        )
+        with CaptureQueriesContext(connection) as queries:
+            name, content = built(ReportJob.Kind.PROVINCE_PDF, province="52")
+        return len(queries), name, content
+
+    built(ReportJob.Kind.PROVINCE_PDF, province="52")  # caches of a first build (gettext, ...)
+    few, _name, _content = built_with(10)
+    many, name, content = built_with(60)
+
+    assert many == few
+    text = pdf_text(tmp_path, name, content)
+    lampang = Community.objects.filter(province_id="52").select_related("subdistrict__district")
+    assert lampang.count() >= 60
+    for community in lampang:  # every one, under its district, in Thai a reader can search
+        assert community.name_th.replace("ำ", "า") in text
+        district = f"อำเภอ {community.subdistrict.district.name_th}".replace("ำ", "า")
+        assert district in text
