@@ -2,10 +2,13 @@
 
 What is cached: the public pages a visitor only reads (home with the programme figures,
 the catalogue, the communities list, a community's page, a product's page), in each
-language, when their address has no query other than ``page`` (searches and filters
-are free text and numbers: caching every combination would only fill Redis). For how
-long: ``PUBLIC_CACHE_SECONDS`` (5 minutes), the ``max-age`` the pages already give
-browsers and shared caches.
+language, with their searches and filters: an address whose query holds only the
+parameters of ``CACHED_PARAMETERS``, each once and at most ``CACHED_VALUE_LENGTH``
+characters (the search box's own limit), is one page; anything else is rendered for
+its visitor. Buyers repeat the same words and filters (a province, a category, กาแฟ),
+so a search is counted and ranked once per generation, not per visitor. For how long:
+``PUBLIC_CACHE_SECONDS`` (5 minutes), the ``max-age`` the pages already give browsers
+and shared caches; keys are hashed, and Redis drops the old ones as they expire.
 
 Invalidation: every save or delete of what these pages show (products and their photos,
 communities and their photos, cohorts, training sessions and their bookings) starts a
@@ -15,7 +18,9 @@ kept the same way, for the filtered and searched pages too. Bulk writes that sen
 signals (``seed_scale``, ``QuerySet.update``) are seen within ``PUBLIC_CACHE_SECONDS``.
 """
 
+import hashlib
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +30,20 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-pages:generation"
+# The catalogue's and the communities list's search and filters, and the page number.
+CACHED_PARAMETERS = {
+    "page",
+    "q",
+    "province",
+    "category",
+    "certification",
+    "price_min",
+    "price_max",
+    "stage",
+    "activity",
+    "cohort",
+}
+CACHED_VALUE_LENGTH = 100
 
 
 def seconds() -> int:
@@ -37,12 +56,16 @@ def _key(request, generation: str) -> str | None:
     # A pending message (or any session) may show on the page: render it for this visitor.
     if set(request.COOKIES) - {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}:
         return None
-    if set(request.GET) - {"page"} or len(request.GET.getlist("page")) > 1:
+    if set(request.GET) - CACHED_PARAMETERS:
         return None
-    page = request.GET.get("page", "")
-    if page and not page.isdigit():
-        return None
-    return f"public-pages:{generation}:{get_language()}:{request.path}:{page}"
+    parameters = []
+    for name in sorted(request.GET):
+        values = request.GET.getlist(name)
+        if len(values) > 1 or len(values[0]) > CACHED_VALUE_LENGTH:
+            return None
+        parameters.append((name, values[0]))
+    query = hashlib.sha256(urlencode(parameters).encode()).hexdigest()[:32] if parameters else ""
+    return f"public-pages:{generation}:{get_language()}:{request.path}:{query}"
 
 
 def cached_page(view):

@@ -179,7 +179,7 @@ def find(queryset: QuerySet, q: str, *, path: str = "search_document") -> Found:
     exact = queryset
     for word in words:
         exact = exact.filter(_matches(path, word))
-    count = exact[: COUNT_CAP + 1].count()
+    count = exact.order_by()[: COUNT_CAP + 1].count()
     if count:
         return Found(
             _ranked(exact, path, phrase, words),
