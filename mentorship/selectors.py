@@ -72,14 +72,16 @@ def mou_scope(user) -> Q | None:
 
 
 def mou_ids_for(user) -> list[int]:
-    """The ids of the MOUs an officer may see, read once per user object (a request's
-    user) until an MOU, its communities or its mentors change."""
+    """The ids of the MOUs an officer may see: read once per user object (a request's
+    user), and kept in the cache per set of provinces, until an MOU, its communities, a
+    community or an office changes (finding them reads every community of the provinces)."""
     cached = user.__dict__.get(MOU_IDS)
     if cached is not None and cached[0] == _mou_generation[0]:
         return cached[1]
     provinces = province_codes(user)
-    ids = []
-    if provinces:
+    key = f"officer-mous:{mou_ids_generation.current()}:{','.join(provinces)}"
+    ids = cache.get(key) if provinces else []
+    if ids is None:
         offices = MOU.objects.filter(government_office__province_id__in=provinces)
         covering = MOU.communities.through.objects.filter(community__province_id__in=provinces)
         ids = sorted(
@@ -88,21 +90,26 @@ def mou_ids_for(user) -> list[int]:
             .union(covering.order_by().values_list("mou_id", flat=True))
             .order_by()
         )
+        cache.set(key, ids, settings.DASHBOARD_FIGURES_SECONDS)
     user.__dict__[MOU_IDS] = (_mou_generation[0], ids)
-    return user.__dict__[MOU_IDS][1]
-
-
-delivery_generation = Generation("mou-delivery")
+    return ids
 
 
 def forget_mou_ids(**_kwargs) -> None:
     _mou_generation[0] += 1
+    mou_ids_generation.changed()
+
+
+mou_ids_generation = Generation("officer-mous")
+delivery_generation = Generation("mou-delivery")
 
 
 def connect() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    for model in (MOU, MentorAssignment):
+    from communities.models import Organisation
+
+    for model in (MOU, MentorAssignment, Community, Organisation):
         uid = f"mou-ids:{model._meta.label}"
         post_save.connect(forget_mou_ids, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(forget_mou_ids, sender=model, dispatch_uid=f"{uid}:delete")

@@ -226,12 +226,13 @@ def fresh_public_pages():
     """Public pages and dashboard summaries kept by an earlier test (rows since rolled back)
     are not used."""
     from communities.figures import forget_figures
-    from mentorship.selectors import delivery_generation
+    from mentorship.selectors import delivery_generation, mou_ids_generation
     from products.public_cache import forget_public_pages
 
     forget_public_pages()
     forget_figures()
     delivery_generation.renew()
+    mou_ids_generation.renew()
 
 
 @pytest.fixture(autouse=True)

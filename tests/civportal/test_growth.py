@@ -16,7 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from communities.figures import forget_figures
 from mentorship.models import MOU
+from mentorship.selectors import delivery_generation, mou_ids_generation
 from products.public_cache import forget_public_pages
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +34,14 @@ FACTOR = 3
 # 355 → 1,346 on the machine's PostgreSQL: its reporting-rate panel counts values over every
 # community of the province, and which of its other panels grows is not pinned down yet
 # (the speed issue stays open); the bound still catches a page that reads 20× more.
-FACTORS = {"MOU page": 5, "officer dashboard": 6}
+# Both are their cold figures: what the first reader after a change waits for. Once counted,
+# the scope-wide figures and the hours are kept in the cache (communities.figures,
+# mentorship.selectors.delivery_by_area) and the pages read no more than FACTOR allows
+# (the "kept" rows).
+# The MOU page with its hours kept still grows (130 → 545 buffers, 4.2×): the first 25
+# covered communities by name are sorted out of all of the MOU's, and the sessions listed
+# are those ending since a month ago, counted with their registers.
+FACTORS = {"MOU page": 5, "officer dashboard": 6, "MOU page, hours kept": 5}
 # Not checked yet: the month calendar shows at most four sessions a day, but counts each
 # day's sessions (for "+N more") and their registers over the whole month in scope; the
 # public catalogue's page is flat, but its count and its province filter's choices read
@@ -55,9 +64,20 @@ def grow_to(communities: int) -> None:
     forget_public_pages()
 
 
-def buffers(client, path: str) -> int:
-    """Shared buffers (hit + read) of every SELECT the page ran."""
-    forget_public_pages()  # the page's own queries, not the cache's copy
+def forget_kept_figures() -> None:
+    forget_public_pages()
+    forget_figures()
+    delivery_generation.renew()
+    mou_ids_generation.renew()
+
+
+def buffers(client, path: str, *, kept: bool = False) -> int:
+    """Shared buffers (hit + read) of every SELECT the page ran: its cold figures (nothing
+    kept in the cache), or with ``kept`` those of a second request while the first one's
+    figures are kept."""
+    forget_kept_figures()
+    if kept:
+        assert client.get(path).status_code == 200
     with CaptureQueriesContext(connection) as captured:
         assert client.get(path).status_code == 200
     total = 0
@@ -81,6 +101,8 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "registry filtered": (OFFICER, "/communities/?stage=developing"),
         "MOU page": (OFFICER, f"/mous/{mou.pk}/"),
         "public communities": (None, "/c/"),
+        "officer dashboard, figures kept": (OFFICER, "/dashboard/"),
+        "MOU page, hours kept": (OFFICER, f"/mous/{mou.pk}/"),
     }
 
 
@@ -90,7 +112,7 @@ def measure() -> dict[str, int]:
         client = Client()
         if email:
             client.force_login(User.objects.get(email=email))
-        figures[label] = buffers(client, path)
+        figures[label] = buffers(client, path, kept="kept" in label)
     return figures
 
 
