@@ -123,6 +123,8 @@ def get_person_for(user, pk) -> User:
         raise Http404
     _require_manager(user, person.community)
     return person
+
+
 # --- Scopes resolved first ---------------------------------------------------------------
 PROVINCE_CODES = "_scope_province_codes"
 
