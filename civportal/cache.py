@@ -65,15 +65,11 @@ class Generation:
 
     def __init__(self, name: str):
         self.key = f"{name}:generation"
-        # Changes this process made in a transaction not yet committed: only this
-        # connection can see them, so only this process's keys need to move on.
-        self.uncommitted = 0
 
     def current(self) -> str:
         from django.core.cache import cache
 
-        shared = cache.get(self.key) or "0"
-        return f"{shared}.{self.uncommitted}" if self.uncommitted else shared
+        return cache.get(self.key) or "0"
 
     def renew(self, **_kwargs) -> None:
         import uuid
@@ -83,19 +79,13 @@ class Generation:
         cache.set(self.key, uuid.uuid4().hex, None)
 
     def changed(self, *_args, **_kwargs) -> None:
-        """Renew for everyone once the transaction commits (at once in autocommit); until
-        then this process's own reads, the only ones that can see the change, use keys of
-        their own. A rolled-back change leaves this process on its own keys until its next
-        commit: correct, only shared less."""
+        """Renew now (later reads in the same transaction see the change) and again once
+        the transaction commits (a reader that kept the values of before meanwhile had
+        them under the generation now left behind)."""
         from django.db import transaction
 
-        if transaction.get_connection().in_atomic_block:
-            self.uncommitted += 1
-        transaction.on_commit(self._committed)
-
-    def _committed(self) -> None:
-        self.uncommitted = 0
         self.renew()
+        transaction.on_commit(self.renew)
 
     def watch(self, *models, receiver=None) -> None:
         """Renew after every save or delete of ``models`` (once the transaction commits);
