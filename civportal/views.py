@@ -4,7 +4,6 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,8 +14,12 @@ from accounts.models import Role
 from accounts.permissions import can_manage_members
 from accounts.selectors import province_codes
 from communities.figures import dashboard_figures
-from communities.models import Stage
-from communities.selectors import communities_for, officer_dashboard, recent_visits_for
+from communities.selectors import (
+    communities_for,
+    officer_dashboard,
+    recent_visits_for,
+    stage_counts,
+)
 from mentorship.models import TrainingSession
 from mentorship.selectors import (
     expiring_mous_for,
@@ -134,10 +137,7 @@ def dashboard(request):
     else:
         context |= {
             "community_count": communities.count(),
-            "stage_counts": [
-                (Stage(row["stage"]), row["n"])
-                for row in communities.order_by("stage").values("stage").annotate(n=Count("pk"))
-            ],
+            "stage_counts": stage_counts(communities),
         }
     if role == Role.OFFICER:
         context |= officer_dashboard(user, context)

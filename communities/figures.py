@@ -13,14 +13,14 @@ generation, so the next dashboard counts afresh; writes that send no signals
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from civportal.cache import Generation
 
 from .completeness import completeness, reporting_year, summarise
-from .models import Community, Indicator, IndicatorValue, ProgressVisit, Stage
+from .models import Community, Indicator, IndicatorValue, ProgressVisit
 
 generation = Generation("dashboard-figures")
 STALE_SHOWN = 20
@@ -33,7 +33,7 @@ def dashboard_figures(communities: QuerySet[Community], scope_key: str, *, offic
     ``completeness`` (a ``completeness.Summary``), and for officers ``stale_count``,
     ``stale_communities`` (the ``STALE_SHOWN`` longest waiting) and ``stage_rows`` (per
     province, for the stage chart)."""
-    from .selectors import stage_counts_by_province, stale_communities
+    from .selectors import stage_counts, stage_counts_by_province, stale_communities
 
     today = timezone.localdate()
     key = (
@@ -45,10 +45,7 @@ def dashboard_figures(communities: QuerySet[Community], scope_key: str, *, offic
         return figures
     figures = {
         "community_count": communities.count(),
-        "stage_counts": [
-            (Stage(row["stage"]), row["n"])
-            for row in communities.order_by("stage").values("stage").annotate(n=Count("pk"))
-        ],
+        "stage_counts": stage_counts(communities),
         "completeness": summarise(completeness(communities, reporting_year(today), today)),
     }
     if officer:

@@ -376,6 +376,14 @@ def stale_communities(queryset: QuerySet[Community], today: date | None = None):
     )
 
 
+def stage_counts(queryset: QuerySet[Community]) -> list[tuple[Stage, int]]:
+    """[(stage, count)] of ``queryset``, in the stages' order."""
+    return [
+        (Stage(row["stage"]), row["n"])
+        for row in queryset.order_by("stage").values("stage").annotate(n=Count("pk"))
+    ]
+
+
 def stage_counts_by_province(queryset: QuerySet[Community]) -> list[tuple[str, dict]]:
     """[(province name, {stage: count})] for the stage bar chart."""
     rows = defaultdict(dict)

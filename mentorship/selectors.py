@@ -105,14 +105,13 @@ delivery_generation = Generation("mou-delivery")
 
 
 def connect() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed
 
     from communities.models import Organisation
 
-    for model in (MOU, MentorAssignment, Community, Organisation):
-        uid = f"mou-ids:{model._meta.label}"
-        post_save.connect(forget_mou_ids, sender=model, dispatch_uid=f"{uid}:save")
-        post_delete.connect(forget_mou_ids, sender=model, dispatch_uid=f"{uid}:delete")
+    mou_ids_generation.watch(
+        MOU, MentorAssignment, Community, Organisation, receiver=forget_mou_ids
+    )
     m2m_changed.connect(
         forget_mou_ids, sender=MOU.communities.through, dispatch_uid="mou-ids:communities"
     )
@@ -168,13 +167,12 @@ def sessions_for(user) -> QuerySet[TrainingSession]:
         )
     elif user.is_authenticated and user.role in (Role.LEADER, Role.MEMBER):
         visible = Q(communities=user.community_id)
+    elif user.is_authenticated and user.is_active and user.role == Role.OFFICER:
+        # On the session's own column: the officer's MOUs, resolved first.
+        visible = RowScope(mou_id__in=mou_ids_for(user))
     else:
         # On the session's own column: one subquery of the MOUs, no second one around it.
-        scope = mou_scope(user)
-        if isinstance(scope, RowScope) and "pk__in" in dict(scope.children):
-            visible = RowScope(mou_id__in=dict(scope.children)["pk__in"])
-        else:
-            visible = RowScope(mou__in=mous_for(user).values("pk"))
+        visible = RowScope(mou__in=mous_for(user).values("pk"))
     return within_scope(queryset, visible)
 
 

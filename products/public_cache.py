@@ -19,17 +19,17 @@ signals (``seed_scale``, ``QuerySet.update``) are seen within ``PUBLIC_CACHE_SEC
 """
 
 import hashlib
-import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
-GENERATION_KEY = "public-pages:generation"
+from civportal.cache import Generation
+
+generation = Generation("public-pages")
 # The catalogue's and the communities list's search and filters, and the page number.
 CACHED_PARAMETERS = {
     "page",
@@ -72,8 +72,7 @@ def cached_page(view):
     """Wrap a public view: answer from the cache when the page is there, else keep it."""
 
     def wrapped(request, *args, **kwargs):
-        generation = cache.get(GENERATION_KEY) or "0"
-        key = _key(request, generation)
+        key = _key(request, generation.current())
         if key is not None:
             hit = cache.get(key)
             if hit is not None:
@@ -90,8 +89,7 @@ def cached_page(view):
 def remembered(name: str, compute):
     """A value every visitor's page shares (e.g. the catalogue's province choices), kept
     like the pages: for the current generation, at most ``PUBLIC_CACHE_SECONDS``."""
-    generation = cache.get(GENERATION_KEY) or "0"
-    key = f"public-pages:{generation}:{name}"
+    key = f"public-pages:{generation.current()}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -101,7 +99,7 @@ def remembered(name: str, compute):
 
 def forget_public_pages(**_kwargs) -> None:
     """Start a new generation: every public page is rendered afresh from now on."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    generation.renew()
 
 
 def _changed(sender, **kwargs):
@@ -114,7 +112,7 @@ def connect() -> None:
 
     from .models import Product, ProductImage
 
-    for model in (
+    generation.watch(
         Product,
         ProductImage,
         Community,
@@ -122,7 +120,5 @@ def connect() -> None:
         Cohort,
         TrainingSession,
         SessionCommunity,
-    ):
-        uid = f"public-pages:{model._meta.label}"
-        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}:delete")
+        receiver=_changed,
+    )
