@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests import seed_snapshot
 from tests.servers import worker_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,8 +152,9 @@ def seed_media(tmp_path_factory):
 def django_db_setup(django_db_setup, django_db_blocker, seed_media):
     """Seed the real programme once; each non-transactional test rolls its own changes back.
 
-    pytest-django runs transactional tests after these, and they build their own data.
-    The demo's photos go to a folder of the run, never to the developer's var/media.
+    pytest-django runs transactional tests after these, and they build their own data
+    (``seed_programme`` copies this seed back in). The demo's photos go to a folder of
+    the run, never to the developer's var/media.
     """
     from io import StringIO
 
@@ -161,6 +163,7 @@ def django_db_setup(django_db_setup, django_db_blocker, seed_media):
 
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=seed_media):
         call_command("seed_demo", stdout=StringIO())
+        seed_snapshot.take(seed_media)
 
 
 def _is_transactional(request) -> bool:
@@ -202,14 +205,29 @@ def media_root_in_tmp(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def seeded(transactional_db):
-    """The demo programme, for tests whose data other processes (browser, gunicorn) read."""
+def seed_programme(media_root=None) -> None:
+    """The demo programme, committed, with its photos in ``media_root`` (the test's
+    MEDIA_ROOT by default): the session's seed copied in (tests/seed_snapshot.py), or
+    ``seed_demo`` itself when the run made no snapshot."""
+    target = Path(media_root or settings.MEDIA_ROOT)
+    if seed_snapshot.taken():
+        seed_snapshot.restore(target)
+        forget_kept_pages()
+        return
     from io import StringIO
 
     from django.core.management import call_command
+    from django.test import override_settings
 
-    call_command("seed_demo", stdout=StringIO())
+    with override_settings(MEDIA_ROOT=target):
+        call_command("seed_demo", stdout=StringIO())
+    seed_snapshot.take(target)
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The demo programme, for tests whose data other processes (browser, gunicorn) read."""
+    seed_programme()
 
 
 def forget_rate_limits():
@@ -221,10 +239,7 @@ def forget_rate_limits():
         client.delete(key)
 
 
-@pytest.fixture(autouse=True)
-def fresh_public_pages():
-    """Public pages and dashboard summaries kept by an earlier test (rows since rolled back)
-    are not used."""
+def forget_kept_pages():
     from communities.figures import forget_figures
     from mentorship.selectors import delivery_generation, mou_ids_generation
     from products.public_cache import forget_public_pages
@@ -233,6 +248,13 @@ def fresh_public_pages():
     forget_figures()
     delivery_generation.renew()
     mou_ids_generation.renew()
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_pages():
+    """Public pages and dashboard summaries kept by an earlier test (rows since rolled back)
+    are not used."""
+    forget_kept_pages()
 
 
 @pytest.fixture(autouse=True)

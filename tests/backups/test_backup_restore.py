@@ -33,6 +33,7 @@ from communities.services import log_visit
 from reports import services as reports
 from reports.models import ReportJob
 from reports.tasks import run_report_job
+from tests import seed_snapshot
 from tests.communities.helpers import png
 from tests.conftest import ROOT, database_url_for_subprocess
 from tests.notifications.helpers import demo_user
@@ -46,7 +47,10 @@ WEEKLY_DIGEST_RAN = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
 
 @pytest.fixture
 def portal_settings(settings, tmp_path, celery_queue):
-    """This test's own upload folder, beat schedule file and backup folder."""
+    """This test's own upload folder, beat schedule file and backup folder; the test
+    database without the seed's snapshot (tests/seed_snapshot.py), which a backup would
+    carry and a restore would find in its way."""
+    seed_snapshot.drop()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_BEAT_SCHEDULE_FILENAME = str(tmp_path / "beat" / "celerybeat-schedule")
     settings.BACKUP_DIR = tmp_path / "backups"

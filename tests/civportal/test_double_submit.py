@@ -5,11 +5,9 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from io import StringIO
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +19,7 @@ from communities.models import Community, ProgressVisit
 from mentorship.models import MOU, TrainingSession
 from products.models import Enquiry, Product
 from reports.models import ReportJob
+from tests.conftest import seed_programme
 from tests.formdata import form_data
 
 
@@ -182,7 +181,7 @@ def test_another_persons_token_is_not_a_way_to_their_result():
 def test_the_same_post_twice_at_once_creates_one(name, celery_queue):
     """Two requests on two connections: the second arrives while the first's transaction
     is still open, waits for it at the token's unique key, then is led to its result."""
-    call_command("seed_demo", stdout=StringIO())
+    seed_programme()
     case = CASES[name]
     data = filled_form(case)
     url = case.url()

@@ -1,23 +1,21 @@
 """With a real Celery worker: the beat job's task reminds once, however often it runs."""
 
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from civportal.fiscal import period_containing
 from communities.models import Community, Indicator, ReportingReminder
 from communities.tasks import send_results_reminders
 from notifications.models import Kind, Notification
-from tests.conftest import WorkerProcess
+from tests.conftest import WorkerProcess, seed_programme
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_real_worker_reminds_the_responsible_officer_once(tmp_path, celery_queue):
-    call_command("seed_demo", stdout=StringIO())
+    seed_programme()
     Indicator.objects.update(frequency="visit")
     Indicator.objects.filter(code="active_members").update(frequency="month")
     community = Community.objects.filter(responsible_officer__isnull=False).first()

@@ -2,15 +2,14 @@
 
 import threading
 import time
-from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection
 
 from communities.models import Community
 from mentorship.models import SessionCommunity, SessionMentor, TrainingSession
+from tests.conftest import seed_programme
 
 from .conftest import bangkok, book, person
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_concurrent_bookings_of_one_mentor_one_wins_the_other_gets_the_clash_message():
-    call_command("seed_demo", stdout=StringIO())
+    seed_programme()
     demo_sessions = set(TrainingSession.objects.values_list("pk", flat=True))
     mentor = person("mentor@civ.example")
     coordinator = person("coordinator@civ.example")

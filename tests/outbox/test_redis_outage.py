@@ -4,18 +4,16 @@ keeps its limits, nothing is lost, and everything arrives once Redis is back."""
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from io import StringIO
 
 import pytest
 import requests
-from django.core.management import call_command
 
 from communities.management.commands.seed_demo import demo_password
 from communities.models import Community
 from outbox.models import Delivery
 from products.models import Enquiry, Product
 from reports.models import ReportJob
-from tests.conftest import database_url_for_subprocess
+from tests.conftest import database_url_for_subprocess, seed_programme
 from tests.servers import (
     Gunicorn,
     RedisServer,
@@ -62,7 +60,7 @@ class Portal:
 
 @pytest.fixture
 def portal(tmp_path, celery_queue):
-    call_command("seed_demo", stdout=StringIO())
+    seed_programme()
     Delivery.objects.all().delete()  # the demo data's own mail is not this test's
     portal = Portal(tmp_path, celery_queue)
     yield portal

@@ -1,19 +1,17 @@
 """With a real worker: a buyer's enquiry reaches the community's member by e-mail."""
 
-from io import StringIO
-
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from products.models import Product
 from products.services import send_enquiry
+from tests.conftest import seed_programme
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_member_gets_the_enquiry_by_email(celery_worker_process):
-    call_command("seed_demo", stdout=StringIO())
+    seed_programme()
     cache.delete("enquiry-rate:198.51.100.7")
     lime_powder = Product.objects.get(name_th="มะนาวผง")
     send_enquiry(

@@ -3,11 +3,9 @@
 import os
 import signal
 import time
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -17,7 +15,7 @@ from mentorship.models import MOU
 from mentorship.services import create_mou
 from reports.models import ReportJob
 from reports.services import request_report
-from tests.conftest import WorkerProcess, database_url_for_subprocess
+from tests.conftest import WorkerProcess, database_url_for_subprocess, seed_programme
 from tests.notifications.helpers import demo_user
 from tests.servers import portal_env, start_beat
 
@@ -26,8 +24,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def seeded(transactional_db, settings, tmp_path):
-    call_command("seed_demo", stdout=StringIO())
     settings.MEDIA_ROOT = tmp_path / "media"
+    seed_programme()
     return settings.MEDIA_ROOT
 
 
