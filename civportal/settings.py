@@ -255,6 +255,10 @@ REPORT_LEASE_SECONDS = int(env("REPORT_LEASE_SECONDS", "90"))
 # Jobs queued or running longer than this are shown as delayed and programme staff told.
 REPORT_QUEUED_TOO_LONG_SECONDS = int(env("REPORT_QUEUED_TOO_LONG_SECONDS", "600"))
 REPORT_RUNNING_TOO_LONG_SECONDS = int(env("REPORT_RUNNING_TOO_LONG_SECONDS", "1800"))
+# A province with at least this many communities gets its report as a summary (stages,
+# indicators, a table by district) and, made at the same time by another worker, an
+# appendix listing every community: the summary is ready in seconds, not minutes.
+REPORT_APPENDIX_FROM = int(env("REPORT_APPENDIX_FROM", "1000"))
 # Seconds a report job waits at each progress step: 0 always, except in the test that
 # kills a worker mid-run and needs the job to still be running.
 REPORT_STEP_DELAY = float(env("REPORT_STEP_DELAY", "0"))

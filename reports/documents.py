@@ -30,6 +30,7 @@ from communities.models import (
     Community,
     CommunityIndicator,
     CommunityTarget,
+    District,
     Indicator,
     IndicatorValue,
     ProgressVisit,
@@ -71,6 +72,42 @@ def _communities(province_code: str | None):
     if province_code:
         queryset = queryset.filter(province_id=province_code)
     return queryset.order_by("province__name_th", "subdistrict__district__name_th", "name_th")
+
+
+def _community_rows(code: str) -> list[dict]:
+    """Every community of the province (by district, then name) with its last visit."""
+    last_visits = dict(
+        ProgressVisit.objects.filter(community__province_id=code)
+        .values("community_id")
+        .annotate(last=Max("visited_on"))
+        .values_list("community_id", "last")
+    )
+    return [
+        {"community": community, "last_visit": last_visits.get(community.pk)}
+        for community in _communities(code)
+    ]
+
+
+def _district_rows(code: str) -> list[dict]:
+    """Per district of the province: its communities by stage (in Stage order) and total."""
+    counts: dict[int, Counter] = {}
+    for district_id, stage, number in (
+        Community.objects.filter(province_id=code)
+        .values_list("subdistrict__district_id", "stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts.setdefault(district_id, Counter())[stage] = number
+    districts = District.objects.filter(pk__in=counts).order_by("name_th")
+    return [
+        {
+            "district": district,
+            "by_stage": counts[district.pk],
+            "counts": [counts[district.pk][stage] for stage in Stage.values],
+            "total": sum(counts[district.pk].values()),
+        }
+        for district in districts
+    ]
 
 
 def _when(moment) -> str:
@@ -172,15 +209,14 @@ def province_report_context(job: ReportJob, step: Step) -> dict:
     code = job.parameters["province"]
     province = _province(code)
     now = timezone.now()
-    communities = list(_communities(code))
+    appendix = job.parameters.get("appendix")
+    # A large province's communities are listed in the appendix job; here, by district.
+    communities = [] if appendix else _community_rows(code)
     step(10)
-    last_visits = dict(
-        ProgressVisit.objects.filter(community__province_id=code)
-        .values("community_id")
-        .annotate(last=Max("visited_on"))
-        .values_list("community_id", "last")
-    )
-    stage_counts = Counter(community.stage for community in communities)
+    districts = _district_rows(code)
+    stage_counts = Counter()
+    for row in districts:
+        stage_counts.update(row["by_stage"])
     stage_bars = count_bars(
         [(stage.label, stage_counts[stage.value], STAGE_COLOURS[stage]) for stage in Stage]
     )
@@ -239,10 +275,11 @@ def province_report_context(job: ReportJob, step: Step) -> dict:
         "generated": now,
         "year": display_year(timezone.localdate(now).year),
         "font_url": THAI_FONT.as_uri(),
-        "communities": [
-            {"community": community, "last_visit": last_visits.get(community.pk)}
-            for community in communities
-        ],
+        "communities": communities,
+        "community_count": sum(stage_counts.values()),
+        "appendix": appendix,
+        "stages": Stage.choices,
+        "districts": districts,
         "stage_bars": stage_bars,
         "indicators": indicators,
         "session_rows": [
@@ -279,6 +316,29 @@ def build_province_pdf(job: ReportJob, step: Step) -> tuple[str, bytes]:
     pdf = document.write_pdf()
     step(95)
     return province_report_file_name(context), pdf
+
+
+def build_province_appendix(job: ReportJob, step: Step) -> tuple[str, bytes]:
+    """A large province's communities, by district, for the report named in ``summary``."""
+    from weasyprint import HTML
+
+    code = job.parameters["province"]
+    now = timezone.now()
+    context = {
+        "province": _province(code),
+        "generated": now,
+        "year": display_year(timezone.localdate(now).year),
+        "font_url": THAI_FONT.as_uri(),
+        "communities": _community_rows(code),
+    }
+    step(20)
+    html = render_to_string("reports/province_appendix.html", context)
+    step(30)
+    document = HTML(string=html).render()
+    step(85)
+    pdf = document.write_pdf()
+    step(95)
+    return f"province-{code}-{timezone.localdate(now):%Y%m%d}-appendix.pdf", pdf
 
 
 def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
@@ -533,6 +593,7 @@ def build_attendance_csv(job: ReportJob, step: Step) -> tuple[str, bytes]:
 
 BUILDERS = {
     ReportJob.Kind.PROVINCE_PDF: build_province_pdf,
+    ReportJob.Kind.PROVINCE_APPENDIX: build_province_appendix,
     ReportJob.Kind.PROGRAMME_XLSX: build_programme_xlsx,
     ReportJob.Kind.ATTENDANCE_CSV: build_attendance_csv,
 }

@@ -13,6 +13,8 @@ def report_upload_to(job: "ReportJob", filename: str) -> str:
 class ReportJob(models.Model):
     class Kind(models.TextChoices):
         PROVINCE_PDF = "province_pdf", _("Province progress report (PDF)")
+        # Made beside a large province's report (REPORT_APPENDIX_FROM), never asked for alone.
+        PROVINCE_APPENDIX = "province_appendix", _("Province report appendix: communities (PDF)")
         PROGRAMME_XLSX = "programme_xlsx", _("Programme workbook (XLSX)")
         ATTENDANCE_CSV = "attendance_csv", _("Attendance (CSV)")
 

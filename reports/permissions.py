@@ -27,7 +27,7 @@ def kinds_for(user) -> list[str]:
     if not can_request_reports(user):
         return []
     if user.is_programme_staff or user.role == Role.OFFICER:
-        return list(ReportJob.Kind.values)
+        return [kind for kind in ReportJob.Kind.values if kind != ReportJob.Kind.PROVINCE_APPENDIX]
     return [ReportJob.Kind.ATTENDANCE_CSV]
 
 

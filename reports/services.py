@@ -22,7 +22,7 @@ from accounts.models import Role, User
 from civportal.files import removed_on_rollback
 from civportal.fiscal import Frequency, Period, fy_bounds, period_from_start
 from civportal.jobs import dispatch, dispatch_on_commit
-from communities.models import Province
+from communities.models import Community, Province
 from mentorship.selectors import mous_for
 from notifications.models import Kind as NotificationKind
 from notifications.services import notify
@@ -136,7 +136,34 @@ def request_report(
             parameters["fy"] = int(fy)
         if period and kind == ReportJob.Kind.PROVINCE_PDF:
             parameters.update(period_parameters(report_period(period)))
+    if kind == ReportJob.Kind.PROVINCE_PDF:
+        return _province_report(actor, parameters)
     job = ReportJob.objects.create(requested_by=actor, kind=kind, parameters=parameters)
+    _queue(job)
+    return job
+
+
+def _province_report(actor, parameters: dict, schedule_key: str = "") -> ReportJob:
+    """The province PDF job; for a province of REPORT_APPENDIX_FROM communities or more,
+    also its appendix (every community), queued beside it so a second worker builds it
+    while the first builds the summary. Each names the other in its parameters."""
+    job = ReportJob.objects.create(
+        requested_by=actor,
+        kind=ReportJob.Kind.PROVINCE_PDF,
+        parameters=parameters,
+        schedule_key=schedule_key,
+    )
+    size = Community.objects.filter(province_id=parameters["province"]).count()
+    if size >= settings.REPORT_APPENDIX_FROM:
+        appendix = ReportJob.objects.create(
+            requested_by=actor,
+            kind=ReportJob.Kind.PROVINCE_APPENDIX,
+            parameters={**parameters, "summary": job.pk},
+            schedule_key=f"{schedule_key}:appendix" if schedule_key else "",
+        )
+        job.parameters = {**parameters, "appendix": appendix.pk}
+        job.save(update_fields=["parameters"])
+        _queue(appendix)
     _queue(job)
     return job
 
@@ -153,13 +180,9 @@ def queue_monthly_province_reports(month: date) -> int:
             key = f"monthly:{province.pk}:{month:%Y-%m}:{officer.pk}"
             try:
                 with transaction.atomic():
-                    job = ReportJob.objects.create(
-                        requested_by=officer,
-                        kind=ReportJob.Kind.PROVINCE_PDF,
-                        parameters={"province": province.pk, "month": f"{month:%Y-%m}"},
-                        schedule_key=key,
+                    _province_report(
+                        officer, {"province": province.pk, "month": f"{month:%Y-%m}"}, key
                     )
-                    _queue(job)
             except IntegrityError:
                 continue  # this month's job exists already
             created += 1

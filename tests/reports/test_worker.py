@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from civportal.jobs import dispatch
-from communities.models import Province
+from communities.models import Community, Province
 from mentorship.models import MOU
 from mentorship.services import create_mou
 from reports.models import ReportJob
@@ -123,6 +123,39 @@ def test_a_long_job_that_is_alive_is_never_run_twice(workers, beat, seeded):
     assert job.attempts == 1
     assert "skipped" in second.log_text() and "'done'" not in second.log_text()
     assert len(list((seeded / "reports" / str(job.pk)).iterdir())) == 1
+
+
+def test_two_workers_build_a_large_provinces_summary_and_appendix_at_the_same_time(
+    workers, seeded, settings
+):
+    settings.REPORT_APPENDIX_FROM = Community.objects.filter(province_id="52").count()
+    first, second = workers("first", step_delay=0.5), workers("second", step_delay=0.5)
+    summary = request_report(
+        demo_user("officer.lampang@civ.example"),
+        kind=ReportJob.Kind.PROVINCE_PDF,
+        province=Province.objects.get(pk="52"),
+    )
+    appendix = ReportJob.objects.get(pk=summary.parameters["appendix"])
+
+    # Each step waits half a second, so each job is in a worker's hands for seconds: both
+    # are seen running at once, one in each worker.
+    first.wait_for(
+        lambda: status(summary) == "running" and status(appendix) == "running",
+        timeout=120,
+        what="both jobs to run at the same time",
+    )
+    first.wait_for(
+        lambda: status(summary) == "done" and status(appendix) == "done",
+        timeout=120,
+        what="both jobs to finish",
+    )
+
+    logs = first.log_text() + second.log_text()
+    assert "'done'" in first.log_text() and "'done'" in second.log_text(), logs
+    for job in (summary, appendix):
+        job.refresh_from_db()
+        assert job.attempts == 1 and job.file.read().startswith(b"%PDF")
+    assert appendix.file.name.endswith("-appendix.pdf")
 
 
 def test_a_job_that_cannot_be_built_is_marked_failed_with_a_readable_reason(workers):
