@@ -17,8 +17,8 @@ from communities.figures import dashboard_figures
 from communities.selectors import (
     communities_for,
     officer_dashboard,
-    recent_visits_for,
     stage_counts,
+    visits_for,
 )
 from mentorship.models import TrainingSession
 from mentorship.selectors import (
@@ -124,7 +124,6 @@ def dashboard(request):
         "sessions": sessions_for(user).filter(starts_at__gte=now, starts_at__lt=week_ahead)[:20],
         "products": products_for(user).order_by("status", "name_th")[:DASHBOARD_ROWS],
         "enquiries": enquiries_for(user).filter(status="new")[:10],
-        "visits": recent_visits_for(user, limit=5),
         # What needs this person now (empty outside the roles that act on them).
         "to_review": listings_to_review_for(user)[:10],
         "expiring_mous": expiring_mous_for(user)[:10],
@@ -133,7 +132,9 @@ def dashboard(request):
     if role in (Role.OFFICER, Role.STAFF):
         # Counted over the whole scope: kept in the cache (communities.figures).
         scope_key = "all" if role == Role.STAFF else ",".join(province_codes(user))
-        context |= dashboard_figures(communities, scope_key, officer=role == Role.OFFICER)
+        context |= dashboard_figures(
+            communities, scope_key, officer=role == Role.OFFICER, visits=visits_for(user)
+        )
     else:
         context |= {
             "community_count": communities.count(),

@@ -24,15 +24,24 @@ from .models import Community, Indicator, IndicatorValue, ProgressVisit
 
 generation = Generation("dashboard-figures")
 STALE_SHOWN = 20
+LATEST_VISITS = 10
 # A User save that touches none of these (a sign-in's last_login) changes no figure.
 NAME_FIELDS = {"full_name", "email"}
 
 
-def dashboard_figures(communities: QuerySet[Community], scope_key: str, *, officer: bool):
+def dashboard_figures(
+    communities: QuerySet[Community],
+    scope_key: str,
+    *,
+    officer: bool,
+    visits: QuerySet[ProgressVisit] | None = None,
+):
     """The scope-wide figures of a dashboard: ``community_count``, ``stage_counts``,
     ``completeness`` (a ``completeness.Summary``), and for officers ``stale_count``,
-    ``stale_communities`` (the ``STALE_SHOWN`` longest waiting) and ``stage_rows`` (per
-    province, for the stage chart)."""
+    ``stale_communities`` (the ``STALE_SHOWN`` longest waiting), ``stage_rows`` (per
+    province, for the stage chart) and ``latest_visit_ids`` (the ``LATEST_VISITS`` latest
+    of ``visits``: the newest visits of a busy province may be thousands of rows down the
+    programme-wide list of visits by date)."""
     from .selectors import stage_counts, stage_counts_by_province, stale_communities
 
     today = timezone.localdate()
@@ -54,6 +63,9 @@ def dashboard_figures(communities: QuerySet[Community], scope_key: str, *, offic
             "stale_count": stale.count(),
             "stale_communities": list(stale.select_related(None)[:STALE_SHOWN]),
             "stage_rows": stage_counts_by_province(communities),
+            "latest_visit_ids": list(
+                visits.order_by("-visited_on", "-id").values_list("pk", flat=True)[:LATEST_VISITS]
+            ),
         }
     cache.set(key, figures, settings.DASHBOARD_FIGURES_SECONDS)
     return figures

@@ -100,10 +100,6 @@ def visits_for(user) -> QuerySet[ProgressVisit]:
     )
 
 
-def recent_visits_for(user, limit=10) -> QuerySet[ProgressVisit]:
-    return visits_for(user)[:limit]
-
-
 def stage_changes_for(user) -> QuerySet[StageChange]:
     """Stage moves of the communities this user may see."""
     return in_community_scope(StageChange.objects.all(), user).select_related(
@@ -404,10 +400,13 @@ def stage_counts_by_province(queryset: QuerySet[Community]) -> list[tuple[str, d
 
 def officer_dashboard(user, figures: dict) -> dict:
     """Extra context for the officer dashboard: the stage chart of ``figures``
-    (communities.figures: who waits for a visit, stages per province) and latest visits."""
+    (communities.figures: who waits for a visit, stages per province) and the latest
+    visits, read by the ids the figures keep (found in the officer's scope)."""
     return {
         "stage_chart": charts.stage_bars(figures["stage_rows"], Stage),
-        "latest_visits": recent_visits_for(user, limit=10),
+        "latest_visits": ProgressVisit.objects.filter(pk__in=figures["latest_visit_ids"])
+        .select_related("community", "officer")
+        .order_by("-visited_on", "-id"),
     }
 
 

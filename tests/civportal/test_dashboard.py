@@ -107,3 +107,26 @@ def test_programme_staff_see_reporting_rates_by_province(client):
     provinces = dict(response.context["completeness"].provinces())
     assert provinces["ลำปาง"].due > provinces["ลำปาง"].on_time
     assert "completeness-table" in response.text
+
+
+def test_the_latest_visits_are_the_officers_provinces_and_a_new_one_shows_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    from communities.models import Community, ProgressVisit
+    from communities.services import log_visit
+
+    dashboard_for(client, "officer.lampang@civ.example")  # the figures are kept from here
+    officer = User.objects.get(email="officer.lampang@civ.example")
+    community = Community.objects.filter(province_id="52").order_by("pk").last()
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = log_visit(
+            officer, community, visited_on=timezone.localdate(), summary="ติดตามการคั่วกาแฟ"
+        )
+
+    latest = list(dashboard_for(client, "officer.lampang@civ.example").context["latest_visits"])
+
+    assert latest[0] == visit
+    lampang = ProgressVisit.objects.filter(community__province_id="52")
+    assert latest == list(lampang.order_by("-visited_on", "-id")[:10])
+    nakhon = dashboard_for(client, "officer.nakhon@civ.example").context["latest_visits"]
+    assert visit not in nakhon and all(v.community.province_id == "80" for v in nakhon)
