@@ -25,6 +25,9 @@ from .models import Community, Indicator, IndicatorValue, ProgressVisit
 generation = Generation("dashboard-figures")
 STALE_SHOWN = 20
 LATEST_VISITS = 10
+# Part of the key: a release that changes what the figures hold does not read the
+# figures an earlier release kept (they would lack its new entries).
+LAYOUT = 2
 # A User save that touches none of these (a sign-in's last_login) changes no figure.
 NAME_FIELDS = {"full_name", "email"}
 
@@ -46,7 +49,7 @@ def dashboard_figures(
 
     today = timezone.localdate()
     key = (
-        f"dashboard-figures:{generation.current()}:{scope_key}:{int(officer)}:{get_language()}:"
+        f"dashboard-figures:{LAYOUT}:{generation.current()}:{scope_key}:{int(officer)}:{get_language()}:"
         f"{today.isoformat()}"
     )
     figures = cache.get(key)
