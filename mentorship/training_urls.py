@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.upcoming, name="training_upcoming"),
     path("month/", views.calendar_month, name="calendar_month"),
     path("week/", views.calendar_week, name="calendar_week"),
+    path("day/", views.calendar_day, name="calendar_day"),
     path("totals/", views.training_totals, name="training_totals"),
     path("schedule/", views.schedule_choose, name="schedule_choose"),
     path("mentors/invite/", views.invite_mentor, name="invite_mentor"),

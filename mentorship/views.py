@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -77,6 +78,7 @@ from .selectors import (
     sessions_in_range,
     signed_pdf_versions,
     upcoming_sessions_for,
+    with_people,
     with_register_counts,
 )
 
@@ -703,8 +705,11 @@ def _by_day(sessions) -> dict[date, list]:
     return {day: list(items) for day, items in groupby(sessions, key=local_day)}
 
 
-# The month grid shows this many sessions a day, then "+N more" (a link to that week).
+# The month grid shows this many sessions a day and the week this many, then "+N more"
+# (a link to that day, whose sessions are listed DAY_PAGE_SIZE to a page).
 MONTH_DAY_LIMIT = 4
+WEEK_DAY_LIMIT = 8
+DAY_PAGE_SIZE = 25
 
 
 def _capped(day_sessions: list) -> tuple[list, int]:
@@ -751,20 +756,49 @@ def calendar_week(request):
     first = week_start(picked)
     week = [first + timedelta(days=n) for n in range(7)]
     sessions = sessions_in_range(
-        request.user, _local_midnight(first), _local_midnight(first + timedelta(7))
+        request.user,
+        _local_midnight(first),
+        _local_midnight(first + timedelta(7)),
+        per_day=WEEK_DAY_LIMIT,
     )
     days = _by_day(sessions)
     return render(
         request,
         "mentorship/calendar_week.html",
         {
-            "days": [(day, days.get(day, [])) for day in week],
+            "days": [(day, *_capped(days.get(day, []))) for day in week],
             "first_day": first,
             "last_day": week[-1],
             "today": today,
             "previous": (first - timedelta(7)).isoformat(),
             "following": (first + timedelta(7)).isoformat(),
             "month_of": first.strftime("%Y-%m"),
+        },
+    )
+
+
+@login_required
+def calendar_day(request):
+    """Every session of one day in scope (where the week and month say "+N more"), a page
+    of DAY_PAGE_SIZE at a time."""
+    day = _parse_date(request.GET.get("date", ""), timezone.localdate())
+    sessions = with_people(
+        sessions_for(request.user).filter(
+            starts_at__lt=_local_midnight(day + timedelta(1)),
+            ends_at__gt=_local_midnight(day),
+        )
+    ).order_by("starts_at", "pk")
+    page = Paginator(sessions, DAY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mentorship/calendar_day.html",
+        {
+            "day": day,
+            "page": page,
+            "today": timezone.localdate(),
+            "previous": (day - timedelta(1)).isoformat(),
+            "following": (day + timedelta(1)).isoformat(),
+            "month_of": day.strftime("%Y-%m"),
         },
     )
 

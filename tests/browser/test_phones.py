@@ -109,6 +109,7 @@ def _pages(email):
         "/training/",
         f"/training/month/?month={month}",
         "/training/week/",
+        f"/training/day/?date={timezone.localdate() + timedelta(days=3)}",
         "/training/totals/",
         f"/training/sessions/{session}/",
     ]
