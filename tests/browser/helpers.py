@@ -3,6 +3,7 @@
 from urllib.parse import urlparse
 
 from django.urls import reverse
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from accounts.models import User
 from communities.management.commands.seed_demo import demo_password
@@ -32,3 +33,13 @@ def sign_out(page):
     page.click(".user-menu button")
     page.wait_for_url(lambda url: urlparse(url).path != reverse("dashboard"))
     page.wait_for_load_state()
+
+
+def submitted_to(page, url, timeout=60_000):
+    """Wait for the page a form's submission leads to; if it never comes, say where the
+    browser is and what the page says is wrong (a form shown again with its errors)."""
+    try:
+        page.wait_for_url(url, timeout=timeout)
+    except PlaywrightTimeout:
+        errors = page.locator(".errorlist, .notice, [role=alert]").all_inner_texts()
+        raise AssertionError(f"still at {page.url}; the page says: {errors}") from None

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 import pytest
 
 from communities.models import Community, Subdistrict
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import sign_in, submitted_to
 from tests.communities.helpers import png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,7 +41,7 @@ def test_nakhon_officer_registers_visits_and_moves_a_community_saraburi_gets_404
     if page.input_value("#id_subdistrict") != place.code:
         page.select_option("#id_subdistrict", place.code)
     page.click(SUBMIT)
-    page.wait_for_url(re.compile(r"/communities/\d+/$"), timeout=60_000)
+    submitted_to(page, re.compile(r"/communities/\d+/$"))
     community = Community.objects.get(name_th="ชุมชนผ้ายกเมืองนคร")
     assert community.subdistrict_id == place.code
 
