@@ -1,11 +1,13 @@
 """The real pages under load: gunicorn with production settings at the load bench's scale.
 
     .venv/bin/python bench/load.py [--seconds 5] [--users 8 32] [--workers 4] [--only registry]
+        [--scale 10k|100] [--save FILE] [--against FILE]
 
 Uses DATABASE_URL and REDIS_URL as they are set (a database of its own, not the tests').
 Seeds the scale first when it is missing (``seed_demo`` for the people who sign in,
 ``seed_scale --preset 10k``: 10,000 communities over 10 provinces, 5,000 in ลำปาง, ~200k
-indicator values, 50k products, 20k sessions with attendance) and reuses it afterwards.
+indicator values, 50k products, 20k sessions with attendance; ``--scale 100`` seeds the same
+programme at 1/100 into the database it is given) and reuses it afterwards.
 Then it collects the static files, starts gunicorn (``--workers`` sync workers) with
 CIV_ENV=production answering as behind the HTTPS proxy, signs each role in through the
 sign-in form, and runs every page for ``--seconds`` at each number of concurrent users
@@ -13,7 +15,9 @@ sign-in form, and runs every page for ``--seconds`` at each number of concurrent
 next to a hello-world view served by the same gunicorn and settings and Django's admin
 changelist of communities. It prints one table: page, users, req/s, p50, p95, p99
 (milliseconds), errors, throughput as % of hello-world, SQL queries per request, and the
-median of five single requests made before the load ("one").
+median of nine single requests made before the load ("one"), once every gunicorn worker
+has answered the page a few times. ``--against FILE`` (a ``--save`` of a run at the other
+scale) adds that run's "one" and this run's as a multiple of it.
 
 The hello-world view and the query counter live in bench/settings.py and bench/urls.py
 (DJANGO_SETTINGS_MODULE=bench.settings); the shipped URLs do not have them. The client runs
@@ -54,7 +58,7 @@ from communities.models import Community  # noqa: E402
 from mentorship.models import MOU  # noqa: E402
 from tests.servers import Gunicorn  # noqa: E402
 
-SCALE_COMMUNITIES = 10_000
+SCALES = {"10k": 10_000, "100": 100}
 PROVINCE = "52"
 PEOPLE = {
     "staff": "staff@civ.example",
@@ -66,7 +70,7 @@ SECRET_KEY = "bench-" + "k" * 30 + "-not-a-real-secret-" + "q" * 20
 
 
 # --- The data ---------------------------------------------------------------------------
-def ensure_scale() -> None:
+def ensure_scale(scale: str) -> None:
     started = time.perf_counter()
     if not User.objects.filter(email=PEOPLE["staff"]).exists():
         call_command("seed_demo")
@@ -75,8 +79,11 @@ def ensure_scale() -> None:
     for user in User.objects.filter(email__in=PEOPLE.values()):
         if needs_second_factor(user):
             enrol_totp(user)
-    if Community.objects.filter(name_th__startswith=PREFIX).count() < SCALE_COMMUNITIES:
-        call_command("seed_scale", preset="10k")
+    synthetic = Community.objects.filter(name_th__startswith=PREFIX).count()
+    if synthetic > SCALES[scale]:
+        raise SystemExit(f"the database holds {synthetic} synthetic communities, not {scale}")
+    if synthetic < SCALES[scale]:
+        call_command("seed_scale", preset=scale)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"data ready in {time.perf_counter() - started:.0f} s: {scale_summary()}")
@@ -254,9 +261,11 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--only", nargs="*", default=[], help="pages whose label has this")
     parser.add_argument("--save", help="write the figures as JSON to this file too")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="10k")
+    parser.add_argument("--against", help="a --save of the other scale, to compare 'one'")
     args = parser.parse_args()
 
-    ensure_scale()
+    ensure_scale(args.scale)
     chosen = pages()
     if args.only:
         chosen = [p for p in chosen if p[0] == "hello-world" or any(o in p[0] for o in args.only)]
@@ -281,9 +290,10 @@ def main():
             headers = dict(PROXY_HEADERS)
             if who:
                 headers["Cookie"] = cookies[who]
-            for _warm in range(2):
+            # Every worker builds its templates and caches on its first answers.
+            for _warm in range(3 * args.workers):
                 request(server.port, path, headers)
-            singles = [request(server.port, path, headers) for _ in range(5)]
+            singles = [request(server.port, path, headers) for _ in range(9)]
             statuses = {status for _elapsed, status, _q in singles}
             if statuses != {200}:
                 print(f"warning: {label} answered {statuses}", file=sys.stderr)
@@ -298,20 +308,31 @@ def main():
     finally:
         server.stop()
     baseline = {row["users"]: row["rps"] for row in rows if row["page"] == "hello-world"}
+    other = {}
+    if args.against:
+        other = {row["page"]: row["one"] for row in json.loads(Path(args.against).read_text())}
     header = (
         f"{'page':<24}{'users':>6}{'req/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}"
         f"{'errors':>8}{'% hello':>9}{'queries':>9}{'one ms':>8}"
     )
-    print(f"\n{args.seconds:g} s per row, {args.workers} gunicorn workers, {os.cpu_count()} CPUs")
+    if other:
+        header += f"{'other one':>10}{'×':>6}"
+    print(
+        f"\n{scale_summary()}\n{args.seconds:g} s per row, {args.workers} gunicorn workers, "
+        f"{os.cpu_count()} CPUs"
+    )
     print(header)
     for row in rows:
         share = 100 * row["rps"] / baseline[row["users"]] if baseline.get(row["users"]) else 0
         row["hello_share"] = share
-        print(
+        line = (
             f"{row['page']:<24}{row['users']:>6}{row['rps']:>9.1f}{row['p50']:>8.1f}"
             f"{row['p95']:>8.1f}{row['p99']:>8.1f}{row['errors']:>8}{share:>8.2f}%"
             f"{row['queries'] or '-':>9}{row['one']:>8.1f}"
         )
+        if row["page"] in other:
+            line += f"{other[row['page']]:>10.1f}{row['one'] / other[row['page']]:>6.2f}"
+        print(line)
     if args.save:
         Path(args.save).write_text(json.dumps(rows, indent=1, ensure_ascii=False))
 

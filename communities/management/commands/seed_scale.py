@@ -69,6 +69,18 @@ PRESETS = {
         "attendance": 5,
         "notifications": 500,
     },
+    # The same programme at 1/100: the load bench's small scale, for "within 2× of 100".
+    "100": {
+        "communities": 50,
+        "spread": 50,
+        "spread_provinces": 9,
+        "visits": 4,
+        "spread_visits": 3,
+        "products": 5,
+        "sessions": 200,
+        "attendance": 5,
+        "notifications": 5,
+    },
 }
 
 # What communities make and sell: (Thai, English, category, unit).
