@@ -1,9 +1,9 @@
 """A large province's report: a summary with a table by district, and an appendix listing
 every community, queued together so two workers build them at the same time."""
 
-from datetime import date
 import re
 import subprocess
+from datetime import date
 from io import StringIO
 
 import pytest
