@@ -3,15 +3,18 @@
 from django.utils import timezone
 
 from accounts.models import COMPANY_ROLES, Role
+from accounts.selectors import province_codes
 
 from .models import MOU, TrainingSession
 
 
 def is_office_officer(user, mou: MOU) -> bool:
+    """An officer of the MOU's provincial office (the officer's provinces are read once
+    per request, accounts.selectors.province_codes)."""
     return (
         user.is_authenticated
         and user.role == Role.OFFICER
-        and user.provinces.filter(pk=mou.government_office.province_id).exists()
+        and mou.government_office.province_id in province_codes(user)
     )
 
 

@@ -37,12 +37,13 @@ PAGES = [
     ("calendar_month", "mentor@civ.example", "month", 6),
     ("calendar_week", "coordinator@civ.example", "date", 6),
     ("training_upcoming", "member.maejaem@civ.example", "", 7),
-    # 20: one reads the signed PDF's earlier versions from the MOU's history, one which
+    # 17: one reads the signed PDF's earlier versions from the MOU's history, one which
     # covered communities the reader may open in the registry (else the public page), one
-    # the officer's provinces and one the officer's MOUs (scopes filter by those lists), one
-    # the hours delivered per area (summed by the database, since the page lists a bounded
-    # slice of the sessions; kept in the cache afterwards, not counted here).
-    ("mou_detail", "officer.lampang@civ.example", "", 20),
+    # the officer's provinces (scopes and the permission checks use that list) and one the
+    # officer's MOUs, one the hours delivered per area (summed by the database, since the
+    # page lists a bounded slice of the sessions; kept in the cache afterwards, not
+    # counted here).
+    ("mou_detail", "officer.lampang@civ.example", "", 17),
 ]
 
 
