@@ -65,7 +65,8 @@ def healthz(request):
     return JsonResponse({"status": status, **checks}, status=503 if status == "down" else 200)
 
 
-DASHBOARD_ROWS = 20
+# The first rows of each list a dashboard shows; each links to the page holding the rest.
+DASHBOARD_ROWS = 10
 
 DASHBOARD_TEMPLATES = {
     Role.STAFF: "dashboard/staff.html",
@@ -120,8 +121,10 @@ def dashboard(request):
         # The first rows of each list; the registry and the listings page hold the rest.
         "dashboard_rows": DASHBOARD_ROWS,
         "communities": communities[:DASHBOARD_ROWS],
-        "mous": mous_for(user)[:20],
-        "sessions": sessions_for(user).filter(starts_at__gte=now, starts_at__lt=week_ahead)[:20],
+        "mous": mous_for(user)[:DASHBOARD_ROWS],
+        "sessions": sessions_for(user).filter(starts_at__gte=now, starts_at__lt=week_ahead)[
+            :DASHBOARD_ROWS
+        ],
         "products": products_for(user).order_by("status", "name_th")[:DASHBOARD_ROWS],
         "enquiries": enquiries_for(user).filter(status="new")[:10],
         # What needs this person now (empty outside the roles that act on them).

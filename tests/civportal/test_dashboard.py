@@ -130,3 +130,14 @@ def test_the_latest_visits_are_the_officers_provinces_and_a_new_one_shows_at_onc
     assert latest == list(lampang.order_by("-visited_on", "-id")[:10])
     nakhon = dashboard_for(client, "officer.nakhon@civ.example").context["latest_visits"]
     assert visit not in nakhon and all(v.community.province_id == "80" for v in nakhon)
+
+
+def test_a_dashboard_list_cut_at_its_rows_links_to_the_rest(client, monkeypatch):
+    from civportal import views
+
+    monkeypatch.setattr(views, "DASHBOARD_ROWS", 1)  # the demo holds more than one of each
+    page = dashboard_for(client, "officer.lampang@civ.example")
+
+    assert len(page.context["mous"]) == len(page.context["communities"]) == 1
+    assert reverse("mou_list") in page.text and "ดูบันทึกข้อตกลงทั้งหมด" in page.text
+    assert reverse("community_list") in page.text and reverse("product_list") in page.text
