@@ -209,7 +209,7 @@ def province_report_context(job: ReportJob, step: Step) -> dict:
     code = job.parameters["province"]
     province = _province(code)
     now = timezone.now()
-    appendix = job.parameters.get("appendix")
+    appendix = "appendix" in job.parameters
     # A large province's communities are listed in the appendix job; here, by district.
     communities = [] if appendix else _community_rows(code)
     step(10)
