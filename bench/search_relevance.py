@@ -354,6 +354,10 @@ def main():
     rng = random.Random(13)
     delete_bench_rows()
     seed(args.products, rng)
+    # As autovacuum would after such a load: without statistics of the new rows the planner
+    # joins every published listing before the few the search matched (50 ms, not 12).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     try:
         bench = Product.objects.filter(community__contact_name=MARK)
         contents = {
