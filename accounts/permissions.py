@@ -1,6 +1,7 @@
 """Who may invite whom. Scopes of the objects themselves live in each app's permissions."""
 
 from .models import COMMUNITY_ROLES, Role
+from .selectors import province_codes
 
 
 def can_invite(user, role: str, *, organisation=None, community=None) -> bool:
@@ -9,7 +10,7 @@ def can_invite(user, role: str, *, organisation=None, community=None) -> bool:
     if user.is_programme_staff:
         return True
     if user.role == Role.OFFICER and role in (Role.LEADER, Role.MEMBER) and community is not None:
-        return user.provinces.filter(pk=community.province_id).exists()
+        return community.province_id in province_codes(user)
     if user.role == Role.COORDINATOR and role in (Role.MENTOR, Role.COORDINATOR):
         return organisation is not None and organisation.pk == user.organisation_id
     if user.role == Role.LEADER and role == Role.MEMBER:

@@ -1,13 +1,14 @@
 """Who may do what to a community. One predicate per rule; views, admin and services use them."""
 
 from accounts.models import Role
+from accounts.selectors import province_codes
 
 
 def is_officer_for(user, community) -> bool:
     return (
         user.is_authenticated
         and user.role == Role.OFFICER
-        and user.provinces.filter(pk=community.province_id).exists()
+        and community.province_id in province_codes(user)
     )
 
 
@@ -24,7 +25,7 @@ def can_register_community(user, province) -> bool:
         return False
     if user.is_programme_staff:
         return True
-    return user.role == Role.OFFICER and user.provinces.filter(pk=province.pk).exists()
+    return user.role == Role.OFFICER and province.pk in province_codes(user)
 
 
 def can_move_stage(user, community) -> bool:

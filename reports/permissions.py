@@ -1,6 +1,7 @@
 """Who may ask for which report. Reading a finished report is scoped in reports.selectors."""
 
 from accounts.models import Role
+from accounts.selectors import province_codes
 
 from .models import ReportJob
 
@@ -19,7 +20,7 @@ def can_report_on_province(user, province_code: str | None) -> bool:
         return True
     if province_code is None or user.role != Role.OFFICER:
         return False
-    return user.provinces.filter(pk=province_code).exists()
+    return str(province_code) in province_codes(user)
 
 
 def kinds_for(user) -> list[str]:

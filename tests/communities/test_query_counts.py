@@ -12,12 +12,13 @@ from .helpers import log_visits, officer, register_many
 pytestmark = pytest.mark.django_db
 
 # Each includes one read of the officer's provinces: scopes filter by that plain list (and
-# the community page's "who manages its members" reads the same list).
+# the community page's permission checks, "who manages its members" among them, read the
+# same list).
 REGISTRY_QUERIES = 9
-# 21 + 3 for the community's reporting rate (communities.completeness: the community with
+# 17 + 3 for the community's reporting rate (communities.completeness: the community with
 # its first visit, the indicators with a calendar, the first value per period) — three
 # whatever the number of visits and values.
-COMMUNITY_PAGE_QUERIES = 24
+COMMUNITY_PAGE_QUERIES = 20
 
 
 @pytest.mark.parametrize("n", [10, 200])
