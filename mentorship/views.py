@@ -134,7 +134,7 @@ def _status_moves(user, mou: MOU) -> list[tuple[str, str]]:
 
 # An MOU page lists at most this many covered communities and sessions (on a phone, a
 # screenful or two; the calendar and the registry hold the rest).
-MOU_LIST_LIMIT = 25
+MOU_LIST_LIMIT = 15
 
 
 @login_required
@@ -707,7 +707,7 @@ def _by_day(sessions) -> dict[date, list]:
 
 # The month grid shows this many sessions a day and the week this many, then "+N more"
 # (a link to that day, whose sessions are listed DAY_PAGE_SIZE to a page).
-MONTH_DAY_LIMIT = 4
+MONTH_DAY_LIMIT = 3
 WEEK_DAY_LIMIT = 8
 DAY_PAGE_SIZE = 25
 
