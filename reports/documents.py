@@ -203,12 +203,23 @@ def _indicator_summary(province_code: str, window=None, fy: int | None = None) -
     return rows
 
 
+def _document_head(code: str) -> dict:
+    """What the province report and its appendix head their pages with."""
+    now = timezone.now()
+    return {
+        "province": _province(code),
+        "generated": now,
+        "year": display_year(timezone.localdate(now).year),
+        "font_url": THAI_FONT.as_uri(),
+    }
+
+
 def province_report_context(job: ReportJob, step: Step) -> dict:
     """Everything the province report shows, read from the database: a fixed number of
     queries whatever the number of communities (the template makes none)."""
     code = job.parameters["province"]
-    province = _province(code)
-    now = timezone.now()
+    head = _document_head(code)
+    now = head["generated"]
     appendix = "appendix" in job.parameters
     # A large province's communities are listed in the appendix job; here, by district.
     communities = [] if appendix else _community_rows(code)
@@ -270,11 +281,7 @@ def province_report_context(job: ReportJob, step: Step) -> dict:
             status=MOU.Status.ACTIVE,
         ).select_related("company")
     )
-    return {
-        "province": province,
-        "generated": now,
-        "year": display_year(timezone.localdate(now).year),
-        "font_url": THAI_FONT.as_uri(),
+    return head | {
         "communities": communities,
         "community_count": sum(stage_counts.values()),
         "appendix": appendix,
@@ -298,47 +305,39 @@ def province_report_html(context: dict) -> str:
     return render_to_string("reports/province_report.html", context)
 
 
-def province_report_file_name(context: dict) -> str:
+def province_report_file_name(context: dict, suffix: str = "") -> str:
     code = context["province"].pk
-    return f"province-{code}-{timezone.localdate(context['generated']):%Y%m%d}.pdf"
+    return f"province-{code}-{timezone.localdate(context['generated']):%Y%m%d}{suffix}.pdf"
+
+
+def _pdf(html: str, step: Step, laid_out: int) -> bytes:
+    """WeasyPrint's layout of ``html`` (then ``step(laid_out)``) and the PDF's bytes."""
+    from weasyprint import HTML  # heavy import, only in the worker that builds PDFs
+
+    document = HTML(string=html).render()
+    step(laid_out)
+    pdf = document.write_pdf()
+    step(95)
+    return pdf
 
 
 def build_province_pdf(job: ReportJob, step: Step) -> tuple[str, bytes]:
     """Province progress report: stages, indicators, sessions, products, every community."""
-    from weasyprint import HTML  # heavy import, only in the worker that builds PDFs
-
     context = province_report_context(job, step)
     step(60)
     html = province_report_html(context)
     step(70)
-    document = HTML(string=html).render()
-    step(90)
-    pdf = document.write_pdf()
-    step(95)
-    return province_report_file_name(context), pdf
+    return province_report_file_name(context), _pdf(html, step, laid_out=90)
 
 
 def build_province_appendix(job: ReportJob, step: Step) -> tuple[str, bytes]:
     """A large province's communities, by district, for the report named in ``summary``."""
-    from weasyprint import HTML
-
     code = job.parameters["province"]
-    now = timezone.now()
-    context = {
-        "province": _province(code),
-        "generated": now,
-        "year": display_year(timezone.localdate(now).year),
-        "font_url": THAI_FONT.as_uri(),
-        "communities": _community_rows(code),
-    }
+    context = _document_head(code) | {"communities": _community_rows(code)}
     step(20)
     html = render_to_string("reports/province_appendix.html", context)
     step(30)
-    document = HTML(string=html).render()
-    step(85)
-    pdf = document.write_pdf()
-    step(95)
-    return f"province-{code}-{timezone.localdate(now):%Y%m%d}-appendix.pdf", pdf
+    return province_report_file_name(context, "-appendix"), _pdf(html, step, laid_out=85)
 
 
 def build_programme_xlsx(job: ReportJob, step: Step) -> tuple[str, bytes]:
