@@ -209,6 +209,11 @@ def _attendance_count(**condition):
     return Coalesce(Subquery(counted), 0)
 
 
+def sessions_overlapping(user, start: datetime, end: datetime) -> QuerySet[TrainingSession]:
+    """Sessions in this user's scope that overlap [start, end)."""
+    return sessions_for(user).filter(starts_at__lt=end, ends_at__gt=start)
+
+
 def sessions_in_range(
     user, start: datetime, end: datetime, per_day: int | None = None
 ) -> QuerySet[TrainingSession]:
@@ -219,7 +224,7 @@ def sessions_in_range(
     month grid shows none): the grid stays the same size however many sessions a province
     holds, and only the day counts read the whole month.
     """
-    sessions = sessions_for(user).filter(starts_at__lt=end, ends_at__gt=start)
+    sessions = sessions_overlapping(user, start, end)
     if per_day is None:
         return with_register_counts(sessions).order_by("starts_at", "pk")
     day = TruncDate("starts_at", tzinfo=BANGKOK)

@@ -76,6 +76,7 @@ from .selectors import (
     session_members,
     sessions_for,
     sessions_in_range,
+    sessions_overlapping,
     signed_pdf_versions,
     upcoming_sessions_for,
     with_people,
@@ -783,9 +784,8 @@ def calendar_day(request):
     of DAY_PAGE_SIZE at a time."""
     day = _parse_date(request.GET.get("date", ""), timezone.localdate())
     sessions = with_people(
-        sessions_for(request.user).filter(
-            starts_at__lt=_local_midnight(day + timedelta(1)),
-            ends_at__gt=_local_midnight(day),
+        sessions_overlapping(
+            request.user, _local_midnight(day), _local_midnight(day + timedelta(1))
         )
     ).order_by("starts_at", "pk")
     page = Paginator(sessions, DAY_PAGE_SIZE).get_page(request.GET.get("page"))
