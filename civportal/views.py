@@ -144,7 +144,7 @@ def dashboard(request):
             "stage_counts": stage_counts(communities),
         }
     if role == Role.OFFICER:
-        context |= officer_dashboard(user, context)
+        context |= officer_dashboard(context)
     if role == Role.STAFF:
         context |= {
             "undelivered_count": undelivered_for(user).count(),

@@ -37,7 +37,7 @@ def dashboard_figures(
     scope_key: str,
     *,
     officer: bool,
-    visits: QuerySet[ProgressVisit] | None = None,
+    visits: QuerySet[ProgressVisit],
 ):
     """The scope-wide figures of a dashboard: ``community_count``, ``stage_counts``,
     ``completeness`` (a ``completeness.Summary``), and for officers ``stale_count``,

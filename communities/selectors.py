@@ -398,7 +398,7 @@ def stage_counts_by_province(queryset: QuerySet[Community]) -> list[tuple[str, d
     return sorted(((names[code], counts) for code, counts in rows.items()), key=lambda r: r[0])
 
 
-def officer_dashboard(user, figures: dict) -> dict:
+def officer_dashboard(figures: dict) -> dict:
     """Extra context for the officer dashboard: the stage chart of ``figures``
     (communities.figures: who waits for a visit, stages per province) and the latest
     visits, read by the ids the figures keep (found in the officer's scope)."""
