@@ -2,7 +2,6 @@
 every community, queued together so two workers build them at the same time."""
 
 import re
-import subprocess
 from datetime import date
 from io import StringIO
 
@@ -20,6 +19,7 @@ from reports.models import ReportJob
 from tests.notifications.helpers import demo_user
 
 from .test_documents import need
+from .test_documents import pdf_text as document_text
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_the_monthly_beat_makes_a_large_provinces_appendix_once(large):
 
 # Thai marks written above or below a letter, า and ำ (the text layer may read one for the
 # other, see test_documents) and spaces: pdftotext sets some marks apart from their letter
-# (ทัง ้) and a wrapped line's words out of order, so texts are compared on what is left.
+# (ทัง ้) in a table cell or a wrapped line, so texts are compared on what is left.
 MARKS = re.compile("[\u0e31-\u0e3a\u0e47-\u0e4e\\s]")
 
 
@@ -107,10 +107,7 @@ def letters(text: str) -> str:
 
 
 def pdf_text(tmp_path, name, content) -> str:
-    pdf = tmp_path / name
-    pdf.write_bytes(content)
-    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True)
-    return letters(text.stdout)
+    return letters(document_text(tmp_path, name, content))
 
 
 def built(job: ReportJob) -> tuple[str, bytes, int]:
