@@ -205,11 +205,11 @@ def media_root_in_tmp(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def seed_programme(media_root=None) -> None:
-    """The demo programme, committed, with its photos in ``media_root`` (the test's
-    MEDIA_ROOT by default): the session's seed copied in (tests/seed_snapshot.py), or
-    ``seed_demo`` itself when the run made no snapshot."""
-    target = Path(media_root or settings.MEDIA_ROOT)
+def seed_programme() -> None:
+    """The demo programme, committed, with its photos in the test's MEDIA_ROOT: the
+    session's seed copied in (tests/seed_snapshot.py), or ``seed_demo`` itself when the
+    run has no snapshot (then taken again from it)."""
+    target = Path(settings.MEDIA_ROOT)
     if seed_snapshot.taken():
         seed_snapshot.restore(target)
         forget_kept_pages()
