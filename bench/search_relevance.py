@@ -267,6 +267,7 @@ def plan_at_scale():
 
 
 def latency(kinds, n_requests: int, users: int = 8):
+    from products.public_cache import forget_public_pages
     from tests.servers import Gunicorn, portal_env
 
     db = connection.settings_dict
@@ -295,18 +296,17 @@ def latency(kinds, n_requests: int, users: int = 8):
             # the last five minutes), then searches drawn from them, as people repeat them.
             distinct = sorted(set(paths))
             random.Random(0).shuffle(distinct)
-            for label, pool_paths, first_time in (
-                ("/catalogue/ (no search)", ["/catalogue/"], False),
-                ("/catalogue/?q=… new", distinct, True),
-                ("/catalogue/?q=…", paths, False),
-            ):
-                if first_time:
-                    from products.public_cache import forget_public_pages
 
+            def drawn(pool):
+                return [random.Random(i).choice(pool) for i in range(n_requests)]
+
+            for label, picks, fresh in (
+                ("/catalogue/ (no search)", drawn(["/catalogue/"]), False),
+                ("/catalogue/?q=… new", distinct, True),
+                ("/catalogue/?q=…", drawn(paths), False),
+            ):
+                if fresh:
                     forget_public_pages()
-                    picks = distinct
-                else:
-                    picks = [random.Random(i).choice(pool_paths) for i in range(n_requests)]
                 started = time.perf_counter()
                 with ThreadPoolExecutor(users) as pool:
                     results = list(pool.map(one, picks))
