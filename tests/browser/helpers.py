@@ -42,4 +42,31 @@ def submitted_to(page, url, timeout=60_000):
         page.wait_for_url(url, timeout=timeout)
     except PlaywrightTimeout:
         errors = page.locator(".errorlist, .notice, [role=alert]").all_inner_texts()
-        raise AssertionError(f"still at {page.url}; the page says: {errors}") from None
+        # A required field left empty stops the browser itself from sending the form: no
+        # page comes back, so name the fields it refused.
+        refused = page.locator("form :invalid").evaluate_all("nodes => nodes.map(n => n.name)")
+        raise AssertionError(
+            f"still at {page.url}; the page says: {errors}; fields the browser refused: {refused}"
+        ) from None
+
+
+def choose_place(page, subdistrict):
+    """Pick province → amphoe → tambon as a user does, each choice after the list it is in
+    has been refilled: a late htmx reply (the province's) would otherwise empty the amphoe
+    and tambon already chosen, and the browser would then refuse to send the form."""
+    district = subdistrict.district
+    steps = (
+        ("#id_province", district.province_id, reverse("geo_districts")),
+        ("#id_district", district.code, reverse("geo_subdistricts")),
+        ("#id_subdistrict", subdistrict.code, None),
+    )
+    for select, value, refills in steps:
+        if refills is None:
+            page.select_option(select, value)
+            continue
+        with page.expect_response(lambda reply, path=refills: urlparse(reply.url).path == path):
+            page.select_option(select, value)
+        # htmx swaps the reply in before it takes its busy class off the select.
+        page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    for select, value, _ in steps:
+        assert page.input_value(select) == value, f"{select} lost its choice"

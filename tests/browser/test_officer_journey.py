@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 import pytest
 
 from communities.models import Community, Subdistrict
-from tests.browser.helpers import sign_in, submitted_to
+from tests.browser.helpers import choose_place, sign_in, submitted_to
 from tests.communities.helpers import png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,17 +29,8 @@ def test_nakhon_officer_registers_visits_and_moves_a_community_saraburi_gets_404
     page.goto("/communities/new/")
     page.fill("#id_name_th", "ชุมชนผ้ายกเมืองนคร")
     page.fill("#id_name_en", "Nakhon Brocade Community")
-    page.select_option("#id_province", "80")  # htmx refills the amphoe list
-    page.wait_for_selector(f"#id_district option[value='{place.district_id}']", state="attached")
-    page.select_option("#id_district", place.district_id)
-    page.wait_for_selector(f"#id_subdistrict option[value='{place.code}']", state="attached")
-    page.select_option("#id_subdistrict", place.code)
+    choose_place(page, place)
     page.fill("#id_members_count", "25")
-    # On a busy machine htmx may still be refilling a list: let it settle, then check the
-    # choice survived before sending.
-    page.wait_for_load_state("networkidle")
-    if page.input_value("#id_subdistrict") != place.code:
-        page.select_option("#id_subdistrict", place.code)
     page.click(SUBMIT)
     submitted_to(page, re.compile(r"/communities/\d+/$"))
     community = Community.objects.get(name_th="ชุมชนผ้ายกเมืองนคร")
