@@ -9,10 +9,29 @@ and by ``manage.py rebuild_search`` for everything.
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import F, Func, Value
 from django.db.models.functions import Length
 
 from communities.models import Community
 from products.models import Product
+
+# pg_trgm cuts words at every character the database's locale does not call a letter, and
+# under C.UTF-8 (as under most locales) Thai's vowel and tone marks above and below the
+# line are such characters: "ผ้า" is the "words" ผ and า, too short for any trigram, so
+# ``LIKE '%ผ้า%'`` read every document through the index. The folded copy writes each
+# mark as a capital Latin letter, which pg_trgm counts as a letter; documents and queries
+# are lower case (``search.documents.normalise``), so no capital stands for anything else
+# and ``folded LIKE fold(word)`` finds exactly what ``text LIKE word`` finds.
+THAI_MARKS = (
+    "\u0e31" + "".join(map(chr, range(0x0E34, 0x0E3B))) + "".join(map(chr, range(0x0E47, 0x0E4F)))
+)
+MARK_LETTERS = "ABCDEFGHIJKLMNOP"
+_FOLD = str.maketrans(THAI_MARKS, MARK_LETTERS)
+
+
+def fold(text: str) -> str:
+    """A normalised word or text as the ``folded`` column writes it."""
+    return text.translate(_FOLD)
 
 
 class Document(models.Model):
@@ -20,6 +39,12 @@ class Document(models.Model):
     name_th = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200, blank=True)
     text = models.TextField()
+    # What searches match, through its trigram index: ``text`` with the marks folded.
+    folded = models.GeneratedField(
+        expression=Func(F("text"), Value(THAI_MARKS), Value(MARK_LETTERS), function="translate"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -36,7 +61,7 @@ class ProductDocument(Document):
 
     class Meta:
         indexes = [
-            GinIndex(OpClass("text", name="gin_trgm_ops"), name="product_document_trgm"),
+            GinIndex(OpClass("folded", name="gin_trgm_ops"), name="product_document_trgm"),
         ]
 
 
@@ -47,7 +72,7 @@ class CommunityDocument(Document):
 
     class Meta:
         indexes = [
-            GinIndex(OpClass("text", name="gin_trgm_ops"), name="community_document_trgm"),
+            GinIndex(OpClass("folded", name="gin_trgm_ops"), name="community_document_trgm"),
         ]
 
 

@@ -3,8 +3,9 @@
 Matching, in two passes:
 
 1. **exact** — every word typed occurs in the document (``LIKE '%word%'`` on the
-   document, served by its trigram GIN index). Thai is written without spaces, so a
-   word is found inside a longer one: "กาแฟ" finds "กาแฟคั่วโอ่ง".
+   document's folded copy, served by its trigram GIN index: ``search.models.fold``).
+   Thai is written without spaces, so a word is found inside a longer one: "กาแฟ"
+   finds "กาแฟคั่วโอ่ง".
 2. **fuzzy**, only when pass 1 finds nothing — each word that no document has is
    replaced by the words one edit away: the look-alike consonants Thai keyboards put
    side by side (ฟ/ฝ, ข/ฃ, ค/ฅ, ด/ต, บ/ป) swapped anywhere in the word, and the words of
@@ -29,6 +30,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
 from .documents import normalise
+from .models import fold
 
 MAX_WORDS = 8
 # Beyond this many hits the exact number helps no reader ("more than 1,000" does), and
@@ -106,7 +108,7 @@ def vocabulary_neighbours(words: list[str]) -> dict[str, list[str]]:
 
 
 def _matches(path: str, word: str) -> Q:
-    return Q(**{f"{path}__text__like": word})
+    return Q(**{f"{path}__folded__like": fold(word)})
 
 
 def _matches_any(model, path: str, options: list[str]) -> Q:
@@ -117,7 +119,7 @@ def _matches_any(model, path: str, options: list[str]) -> Q:
     if len(options) == 1:
         return _matches(path, options[0])
     document = model._meta.get_field(path).related_model
-    hits = [document.objects.filter(text__like=option).values("pk") for option in options]
+    hits = [document.objects.filter(folded__like=fold(option)).values("pk") for option in options]
     return Q(pk__in=hits[0].union(*hits[1:], all=True))
 
 

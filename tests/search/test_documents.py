@@ -1,6 +1,7 @@
 """The search documents: what they carry, that services keep them current, that the
 trigram indexes serve the queries actually run."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -13,9 +14,9 @@ from communities.models import Community
 from communities.services import update_community
 from products.models import Product
 from products.selectors import CatalogueFilter, catalogue_search, public_communities
-from products.services import archive_product, publish_product, update_product
+from products.services import archive_product, create_product, publish_product, update_product
 from search.documents import normalise
-from search.models import CommunityDocument, ProductDocument, Word
+from search.models import CommunityDocument, ProductDocument, Word, fold
 
 pytestmark = pytest.mark.django_db
 
@@ -113,14 +114,14 @@ def _plan(queryset) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def test_catalogue_search_runs_like_on_the_document_through_its_trigram_index():
+def test_catalogue_search_runs_like_on_the_folded_document_through_its_trigram_index():
     found = catalogue_search(CatalogueFilter(q="กาแฟ โอ่ง"))
     sql = str(found.queryset.query)
-    assert '"search_productdocument"."text" LIKE %กาแฟ%' in sql and "UPPER(" not in sql
+    assert '"search_productdocument"."folded" LIKE %กาแฟ%' in sql and "UPPER(" not in sql
     # The same expression on the document table alone: the planner's join order on six
     # listings says nothing, the index serving the expression is what matters (on 50,000
     # listings the whole page's query uses it: bench/search_relevance.py prints the plan).
-    documents = ProductDocument.objects.filter(text__like="กาแฟ")
+    documents = ProductDocument.objects.filter(folded__like=fold("กาแฟ"))
     assert "Bitmap Index Scan on product_document_trgm" in _plan(documents)
 
 
@@ -129,9 +130,73 @@ def test_fuzzy_search_also_runs_through_the_trigram_index():
     assert found.fuzzy
     sql = str(found.queryset.query)
     # One LIKE per spelling, united: each is served by the index on its own.
-    assert '"text" LIKE %กาแฝ%) UNION ALL (SELECT' in sql and '"text" LIKE %กาแฟ%' in sql
-    documents = ProductDocument.objects.filter(Q(text__like="กาแฝ") | Q(text__like="กาแฟ"))
+    assert '"folded" LIKE %กาแฝ%) UNION ALL (SELECT' in sql and '"folded" LIKE %กาแฟ%' in sql
+    documents = ProductDocument.objects.filter(Q(folded__like="กาแฝ") | Q(folded__like="กาแฟ"))
     assert "Bitmap Index Scan on product_document_trgm" in _plan(documents)
+
+
+def _listing(name_th, name_en="", category=Product.Category.TEXTILE):
+    return create_product(
+        User.objects.get(email="member.maejaem@civ.example"),
+        Community.objects.get(name_th="ชุมชนผลิตกาแฟบ้านแม่แจ๋ม"),
+        name_th=name_th,
+        name_en=name_en,
+        category=category,
+        price=Decimal("450.00"),
+        unit="ผืน",
+    )
+
+
+def test_the_folded_copy_writes_thai_marks_as_capitals_and_finds_what_the_text_has():
+    # ้ (a tone mark) and ั (a vowel above the line) are marks; า, ไ, ำ are letters.
+    assert fold("ผ้าไหม") == "ผKาไหม" and fold("กัมพูชา") == "กAมพGชา" and fold("น้ำ") == "นKำ"
+    silk = _listing("ผ้าไหมยกดอก", "Brocade silk")
+    _listing("ผาสุกกาแฟ")  # ผา without the mark: a different word
+    document = ProductDocument.objects.get(product=silk)
+    assert document.folded == fold(document.text)
+    for word in ["ผ้า", "ผ้าไหม", "ยกดอก", "silk", "ผา"]:
+        by_text = set(ProductDocument.objects.filter(text__like=word).values_list("pk", flat=True))
+        by_folded = set(
+            ProductDocument.objects.filter(folded__like=fold(word)).values_list("pk", flat=True)
+        )
+        assert by_folded == by_text, word
+        assert (silk.pk in by_folded) == (word != "ผา"), word
+
+
+def _rows_from_index(queryset) -> int:
+    """How many rows the trigram index handed to the recheck, from EXPLAIN ANALYZE."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+
+    def scans(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from scans(child)
+
+    found = [n for n in scans(plan) if n.get("Index Name") == "product_document_trgm"]
+    assert found, "the trigram index was not used"
+    return found[0]["Actual Rows"]
+
+
+def test_a_short_thai_word_with_a_tone_mark_narrows_the_index_to_its_documents():
+    """pg_trgm cuts words at Thai marks: on the raw text "ผ้า" gave no trigram and the
+    index handed over every document; on the folded copy it hands over the ones that
+    have it (counted in rows, not time, so the check does not depend on the machine)."""
+    _listing("ผ้าไหมยกดอก")
+    _listing("ผ้าฝ้ายทอมือ")
+    for n in range(40):
+        # Not textiles: that category's label has ผ้า in it.
+        _listing(f"สบู่สมุนไพรก้อนที่ {n}", category=Product.Category.HERBAL)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_productdocument")
+    total = ProductDocument.objects.count()
+    with_word = ProductDocument.objects.filter(text__like="ผ้า").count()
+    assert 0 < with_word < 5 and total > 40
+    from_index = _rows_from_index(ProductDocument.objects.filter(folded__like=fold("ผ้า")))
+    assert from_index <= 2 * with_word, f"{from_index} of {total} documents for {with_word}"
 
 
 def test_community_search_runs_through_the_community_document_trigram_index():
