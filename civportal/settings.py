@@ -120,6 +120,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "civportal.urls"
+# Django's, with <select> written in Python instead of a template per option.
+FORM_RENDERER = "civportal.renderers.PortalRenderer"
 WSGI_APPLICATION = "civportal.wsgi.application"
 
 TEMPLATES = [
