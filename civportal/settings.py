@@ -159,6 +159,17 @@ DATABASES = {
         DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
     )
 }
+# The planner's settings for the portal's own sessions (PostgreSQL's defaults are for a
+# disk-bound server that runs few queries at once): the tables of a province's working set
+# are in memory, so an index read costs about what a sequential one does (a random page
+# at 4× made the planner read all 50,000 listings to join the 1,300 a search matched), and
+# with every core serving requests, a query spread over parallel workers costs more CPU
+# than it saves time (bench/search_relevance.py, bench/load.py). Empty: the server's own.
+DB_PLANNER_SETTINGS = env(
+    "DB_PLANNER_SETTINGS", "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+)
+if DB_PLANNER_SETTINGS:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = DB_PLANNER_SETTINGS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CELERY_BROKER_URL = REDIS_URL
