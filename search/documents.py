@@ -10,7 +10,7 @@ from django.utils import translation
 from communities.models import Activity, Community
 from products.models import Product
 
-from .models import CommunityDocument, ProductDocument, Word
+from .models import CommunityDocument, ProductDocument, Word, fold
 
 # Prefixes a reader may type before a place name, or leave out.
 PROVINCE_PREFIXES = ("จังหวัด", "จ.")
@@ -170,7 +170,8 @@ def _product_document(product) -> ProductDocument:
         product=product,
         name_th=normalise(product.name_th),
         name_en=normalise(product.name_en),
-        text=product_text(product),
+        text=(text := product_text(product)),
+        folded=fold(text),
     )
 
 
@@ -179,11 +180,12 @@ def _community_document(community, product_names) -> CommunityDocument:
         community=community,
         name_th=normalise(community.name_th),
         name_en=normalise(community.name_en),
-        text=community_text(community, product_names),
+        text=(text := community_text(community, product_names)),
+        folded=fold(text),
     )
 
 
-_FIELDS = ["name_th", "name_en", "text", "updated_at"]
+_FIELDS = ["name_th", "name_en", "text", "folded", "updated_at"]
 
 
 def _save_products(products) -> None:

@@ -9,7 +9,6 @@ and by ``manage.py rebuild_search`` for everything.
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import F, Func, Value
 from django.db.models.functions import Length
 
 from communities.models import Community
@@ -39,12 +38,8 @@ class Document(models.Model):
     name_th = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200, blank=True)
     text = models.TextField()
-    # What searches match, through its trigram index: ``text`` with the marks folded.
-    folded = models.GeneratedField(
-        expression=Func(F("text"), Value(THAI_MARKS), Value(MARK_LETTERS), function="translate"),
-        output_field=models.TextField(),
-        db_persist=True,
-    )
+    # What searches match, through its trigram index: ``fold(text)``, written with it.
+    folded = models.TextField(default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
