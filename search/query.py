@@ -108,7 +108,9 @@ def vocabulary_neighbours(words: list[str]) -> dict[str, list[str]]:
 
 
 def _matches(path: str, word: str) -> Q:
-    return Q(**{f"{path}__folded__like": fold(word)})
+    """The document (``path`` from the queryset's model; "" on the document itself) holds
+    ``word``: LIKE on its folded copy, which the trigram index serves."""
+    return Q(**{f"{path}{'__' if path else ''}folded__like": fold(word)})
 
 
 def _matches_any(model, path: str, options: list[str]) -> Q:
@@ -119,7 +121,7 @@ def _matches_any(model, path: str, options: list[str]) -> Q:
     if len(options) == 1:
         return _matches(path, options[0])
     document = model._meta.get_field(path).related_model
-    hits = [document.objects.filter(folded__like=fold(option)).values("pk") for option in options]
+    hits = [document.objects.filter(_matches("", option)).values("pk") for option in options]
     return Q(pk__in=hits[0].union(*hits[1:], all=True))
 
 
