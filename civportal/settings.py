@@ -165,11 +165,13 @@ DATABASES = {
 # at 4× made the planner read all 50,000 listings to join the 1,300 a search matched), and
 # with every core serving requests, a query spread over parallel workers costs more CPU
 # than it saves time (bench/search_relevance.py, bench/load.py). Empty: the server's own.
+# Options given in DATABASE_URL (``?options=…``) come after these, so they win.
 DB_PLANNER_SETTINGS = env(
     "DB_PLANNER_SETTINGS", "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
 )
 if DB_PLANNER_SETTINGS:
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = DB_PLANNER_SETTINGS
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(filter(None, [DB_PLANNER_SETTINGS, _options.get("options")]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CELERY_BROKER_URL = REDIS_URL
