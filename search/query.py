@@ -5,7 +5,8 @@ Matching, in two passes:
 1. **exact** — every word typed occurs in the document (``LIKE '%word%'`` on the
    document's folded copy, served by its trigram GIN index: ``search.models.fold``).
    Thai is written without spaces, so a word is found inside a longer one: "กาแฟ"
-   finds "กาแฟคั่วโอ่ง".
+   finds "กาแฟคั่วโอ่ง". A Latin word of one or two letters matches where a word
+   starts ("bo" finds Bo Sang, not "rainbow"): ``SHORT_LATIN``.
 2. **fuzzy**, only when pass 1 finds nothing — each word that no document has is
    replaced by the words one edit away: the look-alike consonants Thai keyboards put
    side by side (ฟ/ฝ, ข/ฃ, ค/ฅ, ด/ต, บ/ป) swapped anywhere in the word, and the words of
@@ -28,6 +29,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
+from django_cte import CTE, with_cte
 
 from .documents import normalise
 from .models import fold
@@ -107,28 +109,38 @@ def vocabulary_neighbours(words: list[str]) -> dict[str, list[str]]:
     return neighbours
 
 
+# A Latin word this short matches where a word starts: "bo" (Bo Sang) or "uv", not
+# inside every "about" and "labour". pg_trgm makes no trigram of two letters alone, so
+# '%bo%' read all 50,000 documents (70 ms); 'bo%' and '% bo%' are served by the index
+# (13 ms). Thai is written without spaces between words: a short Thai word stays "inside".
+SHORT_LATIN = 2
+
+
 def _matches(path: str, word: str) -> Q:
     """The document (``path`` from the queryset's model; "" on the document itself) holds
     ``word``: LIKE on its folded copy, which the trigram index serves."""
-    return Q(**{f"{path}{'__' if path else ''}folded__like": fold(word)})
+    folded = f"{path}{'__' if path else ''}folded"
+    if len(word) <= SHORT_LATIN and word.isascii():
+        return Q(**{f"{folded}__like_start": word}) | Q(**{f"{folded}__like": " " + word})
+    return Q(**{f"{folded}__like": fold(word)})
 
 
-def _matches_any(model, path: str, options: list[str]) -> Q:
-    """The document contains one of ``options``: as a UNION of one LIKE each, since the
-    planner prices a BitmapOr of GIN scans above a sequential scan and then spends
-    half a second reading 50,000 documents (25 ms through the index; measured by
-    bench/search_relevance.py)."""
+def _matches_any(document, path: str, options: list[str]) -> Q:
+    """The document contains one of ``options``, for the listings' own query (the count):
+    as a UNION of one LIKE each, since there the planner prices a BitmapOr of GIN scans
+    above a sequential scan and then spends half a second reading 50,000 documents
+    (25 ms through the index; measured by bench/search_relevance.py)."""
     if len(options) == 1:
         return _matches(path, options[0])
-    document = model._meta.get_field(path).related_model
+    # A document's primary key is its product's or community's: one ``pk`` for both.
     hits = [document.objects.filter(_matches("", option)).values("pk") for option in options]
     return Q(pk__in=hits[0].union(*hits[1:], all=True))
 
 
-def _tier(path: str, phrase: str, words: list[str]) -> Case:
-    """How well the name matches, best first: the whole phrase is the name, starts it,
-    starts a word of it, is inside it; then the same for any single word typed."""
-    names = (f"{path}__name_th", f"{path}__name_en")
+def _tier(phrase: str, words: list[str]) -> Case:
+    """How well the document's names match, best first: the whole phrase is a name,
+    starts it, starts a word of it, is inside it; then the same for any single word."""
+    names = ("name_th", "name_en")
 
     def any_name(make) -> Q:
         condition = Q()
@@ -160,13 +172,54 @@ def _tier(path: str, phrase: str, words: list[str]) -> Case:
     )
 
 
-def _ranked(queryset, path, phrase, words) -> QuerySet:
-    # Within a tier the shorter name first: the words typed are more of it. (pg_trgm's
-    # strict_word_similarity ranked the same on the relevance set but cost twice the
-    # page query on a broad word, computed for every hit: bench/search_relevance.py.)
-    return queryset.annotate(
-        search_tier=_tier(path, phrase, words), search_length=Length(f"{path}__name_th")
-    ).order_by("-search_tier", "search_length", "name_th", "pk")
+# Only there so that PostgreSQL keeps the ranked documents a subquery of their own (a
+# subquery with a LIMIT is not merged into the outer query): larger than any table here.
+RANKED_FENCE = 10**9
+
+
+def _ranked(queryset, path, matches: Q, phrase, words) -> QuerySet:
+    """``queryset`` joined to its documents that satisfy ``matches``, best first.
+
+    The documents are ranked on their own, in a CTE, and the rows of ``queryset`` are
+    joined to them in that order: PostgreSQL then reads the best documents first and
+    stops at the page (the rows of a broad word, 7,500 of 50,000 listings, are never all
+    joined to their products, communities and provinces only to be sorted; 37 → 19 ms,
+    bench/search_relevance.py). Within a tier the shorter name first: the words typed
+    are more of it. (pg_trgm's strict_word_similarity ranked the same on the relevance
+    set but cost twice the page query on a broad word, computed for every hit.)
+    """
+    relation = queryset.model._meta.get_field(path)
+    key = relation.field.attname  # the document's column naming its product/community
+    order = ("-search_tier", "search_length", "name_th", key)
+    documents = (
+        relation.related_model.objects.filter(matches)
+        .annotate(search_tier=_tier(phrase, words), search_length=Length("name_th"))
+        .order_by(*order)
+        .values(key, "search_tier", "search_length", "name_th")[:RANKED_FENCE]
+    )
+    ranked = CTE(documents, name="search_ranked")
+    return (
+        with_cte(ranked, select=ranked.join(queryset, pk=getattr(ranked.col, key)))
+        .annotate(search_tier=ranked.col.search_tier)
+        .order_by(
+            ranked.col.search_tier.desc(),
+            ranked.col.search_length.asc(),
+            ranked.col.name_th.asc(),
+            getattr(ranked.col, key).asc(),
+        )
+    )
+
+
+def _document_matches(spellings_per_word) -> Q:
+    """On the document itself: every word, in one of its spellings. (Here the planner
+    does pick one index scan per spelling, OR-ed: the documents are all it reads.)"""
+    condition = Q()
+    for spellings in spellings_per_word:
+        either = Q()
+        for spelling in spellings:
+            either |= _matches("", spelling)
+        condition &= either
+    return condition
 
 
 def find(queryset: QuerySet, q: str, *, path: str = "search_document") -> Found:
@@ -186,7 +239,7 @@ def find(queryset: QuerySet, q: str, *, path: str = "search_document") -> Found:
     count = exact.order_by()[: COUNT_CAP + 1].count()
     if count:
         return Found(
-            _ranked(exact, path, phrase, words),
+            _ranked(queryset, path, _document_matches([w] for w in words), phrase, words),
             min(count, COUNT_CAP),
             query=phrase,
             words=words,
@@ -207,13 +260,15 @@ def _fuzzy(queryset, path, words) -> Found:
         alternatives[word] = options
     if all(len(options) == 1 for options in alternatives.values()):
         return Found(queryset=queryset.none(), count=0, query=phrase, words=words)
+    document = queryset.model._meta.get_field(path).related_model
     fuzzy = queryset
     for options in alternatives.values():
-        fuzzy = fuzzy.filter(_matches_any(queryset.model, path, options))
+        fuzzy = fuzzy.filter(_matches_any(document, path, options))
     # One query: how many hits each spelling has, so the suggestion is the one most
-    # listings use (the typed word itself when it has any).
+    # listings use (the typed word itself when it has any), counted like the exact hits
+    # up to COUNT_CAP: among that many the most used spelling is plain enough.
     spellings = [option for options in alternatives.values() for option in options]
-    hits = fuzzy.aggregate(
+    hits = fuzzy.order_by()[: COUNT_CAP + 1].aggregate(
         total=Count("pk"),
         **{
             f"n{i}": Count("pk", filter=_matches(path, option))
@@ -228,8 +283,9 @@ def _fuzzy(queryset, path, words) -> Found:
         corrected.append(word if found_in[word] else max(options, key=lambda o: found_in[o]))
     suggestion = " ".join(corrected)
     return Found(
-        _ranked(fuzzy, path, suggestion, corrected),
-        hits["total"],
+        _ranked(queryset, path, _document_matches(alternatives.values()), suggestion, corrected),
+        min(hits["total"], COUNT_CAP),
+        capped=hits["total"] > COUNT_CAP,
         query=phrase,
         fuzzy=True,
         suggestion=suggestion,
