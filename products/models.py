@@ -142,9 +142,7 @@ class Product(BilingualName):
 
     @property
     def cover(self):
-        """The cover photo; uses the ``cover_images`` prefetch when the selector made one."""
-        if hasattr(self, "cover_images"):
-            return self.cover_images[0] if self.cover_images else None
+        """The cover photo (a list of cards reads only its id: ``selectors.for_cards``)."""
         return self.images.filter(is_cover=True).first()
 
     @property

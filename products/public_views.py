@@ -31,6 +31,7 @@ from .public_cache import cached_page
 from .selectors import (
     catalogue_provinces,
     catalogue_search,
+    for_cards,
     get_community_photo,
     get_photo_for,
     get_public_community,
@@ -41,7 +42,6 @@ from .selectors import (
     public_photos,
     published_products,
     upcoming_public_sessions,
-    with_cover,
 )
 
 PAGE_SIZE = 24
@@ -105,7 +105,7 @@ def home(request):
             "cohorts": cohort_figures(),
             "communities": communities,
             "product_count": products.count(),
-            "latest": with_cover(products.order_by("-published_at"))[:8],
+            "latest": for_cards(products.order_by("-published_at"))[:8],
         },
     )
 
@@ -156,7 +156,7 @@ def community_detail(request, pk):
         {
             "community": community,
             "photos": community.photos.all()[:6],
-            "products": with_cover(
+            "products": for_cards(
                 published_products().filter(community=community).order_by("name_th")
             ),
             "sessions": upcoming_public_sessions(community),
@@ -169,9 +169,9 @@ def catalogue_page(request):
     form = CatalogueForm(request.GET or None, provinces=catalogue_provinces())
     filters = form.filters()
     found = catalogue_search(filters)
-    paginator_page = CountedPaginator(found.queryset, PAGE_SIZE, count=found.count).get_page(
-        request.GET.get("page")
-    )
+    paginator_page = CountedPaginator(
+        for_cards(found.queryset), PAGE_SIZE, count=found.count
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -28,14 +28,26 @@ from .models import (
 )
 from .public_cache import remembered
 
+# What a product card (templates/public/_product_card.html) shows, and nothing else:
+# the page reads 24 listings, not their stories, nor their communities' long texts.
+CARD_FIELDS = (
+    "name_th",
+    "name_en",
+    "price",
+    "unit",
+    "community__name_th",
+    "community__name_en",
+    "community__province__name_th",
+    "community__province__name_en",
+)
 
-def with_cover(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    """One extra query for the whole page: each product's cover as ``cover_images``."""
-    return queryset.prefetch_related(
-        Prefetch(
-            "images", queryset=ProductImage.objects.filter(is_cover=True), to_attr="cover_images"
-        )
-    )
+
+def for_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """Listings as cards: their shown fields and each one's cover photo id as
+    ``cover_pk`` (None without a cover), in the same query, looked up for the rows of
+    the page only (one index probe each, on the one-cover-per-product index)."""
+    cover = ProductImage.objects.filter(product=OuterRef("pk"), is_cover=True).values("pk")[:1]
+    return queryset.only(*CARD_FIELDS).annotate(cover_pk=Subquery(cover))
 
 
 # --- Two versions of a published listing ----------------------------------------------
@@ -234,9 +246,7 @@ def catalogue_search(filters: CatalogueFilter) -> Found:
         queryset = queryset.filter(price__lte=filters.price_max)
     if not filters.q.strip():
         queryset = queryset.order_by("name_th", "pk")
-    found = search_products(queryset, filters.q)
-    found.queryset = with_cover(found.queryset)
-    return found
+    return search_products(queryset, filters.q)
 
 
 def catalogue(filters: CatalogueFilter) -> QuerySet[Product]:
