@@ -160,11 +160,16 @@ def test_the_page_ranks_the_documents_first_and_joins_the_listings_in_that_order
     assert [p.name_th for p in found.queryset][:1] == ["กาแฟคั่วโอ่ง"]
 
 
-def test_a_two_letter_latin_word_matches_where_a_word_starts_through_the_index():
+def test_a_short_latin_word_matches_where_a_word_starts_through_the_index():
     umbrella = _listing("ร่มบ่อสร้าง", "Bo Sang umbrella", category=Product.Category.SOUVENIR)
     rainbow = _listing("ผ้าพันคอสีรุ้ง", "Rainbow scarf")
-    found = find(Product.objects.filter(pk__in=[umbrella.pk, rainbow.pk]), "Bo")
-    assert [p.pk for p in found.queryset] == [umbrella.pk]
+    honey = _listing("น้ำผึ้งป่า", "Wild honey", category=Product.Category.FOOD)
+    weave = _listing("ผ้าทอชลบุรี", "Chon Buri weave")
+    listings = Product.objects.filter(pk__in=[umbrella.pk, rainbow.pk, honey.pk, weave.pk])
+    assert [p.pk for p in find(listings, "Bo").queryset] == [umbrella.pk]
+    assert [p.pk for p in find(listings, "hon").queryset] == [honey.pk]
+    # Four letters and more are found inside a word too.
+    assert [p.pk for p in find(listings, "ainbow").queryset] == [rainbow.pk]
     documents = ProductDocument.objects.filter(Q(folded__like_start="bo") | Q(folded__like=" bo"))
     assert "Bitmap Index Scan on product_document_trgm" in _plan(documents)
 
