@@ -14,11 +14,13 @@ Invalidation: every save or delete of what these pages show (products and their 
 communities and their photos, cohorts, training sessions and their bookings) starts a
 new generation, so the next request renders afresh; keys of older generations expire
 on their own. The catalogue's province choices (read from every published product) are
-kept the same way, for the filtered and searched pages too. Bulk writes that send no
+kept the same way, for the filtered and searched pages too, and so is the catalogue's
+block of filters (the same for every search with the same filter values). Bulk writes that send no
 signals (``seed_scale``, ``QuerySet.update``) are seen within ``PUBLIC_CACHE_SECONDS``.
 """
 
 import hashlib
+from contextvars import ContextVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -30,6 +32,9 @@ from django.utils.translation import get_language
 from civportal.cache import Generation
 
 generation = Generation("public-pages")
+# The generation a public page's request started with: read from Redis once per request,
+# for its key and for what the page shares with others (``remembered``, fragments).
+_request_generation: ContextVar[str | None] = ContextVar("public_pages_generation", default=None)
 # The catalogue's and the communities list's search and filters, and the page number.
 CACHED_PARAMETERS = {
     "page",
@@ -68,28 +73,40 @@ def _key(request, generation: str) -> str | None:
     return f"public-pages:{generation}:{get_language()}:{request.path}:{query}"
 
 
+def current_generation() -> str:
+    return _request_generation.get() or generation.current()
+
+
 def cached_page(view):
     """Wrap a public view: answer from the cache when the page is there, else keep it."""
 
     def wrapped(request, *args, **kwargs):
-        key = _key(request, generation.current())
-        if key is not None:
-            hit = cache.get(key)
-            if hit is not None:
-                content, content_type = hit
-                return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if key is not None and response.status_code == 200 and not response.streaming:
-            cache.set(key, (response.content, response["Content-Type"]), seconds())
-        return response
+        now = generation.current()
+        token = _request_generation.set(now)
+        try:
+            return _answer(view, _key(request, now), request, *args, **kwargs)
+        finally:
+            _request_generation.reset(token)
 
     return wrapped
+
+
+def _answer(view, key, request, *args, **kwargs):
+    if key is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            return HttpResponse(content, content_type=content_type)
+    response = view(request, *args, **kwargs)
+    if key is not None and response.status_code == 200 and not response.streaming:
+        cache.set(key, (response.content, response["Content-Type"]), seconds())
+    return response
 
 
 def remembered(name: str, compute):
     """A value every visitor's page shares (e.g. the catalogue's province choices), kept
     like the pages: for the current generation, at most ``PUBLIC_CACHE_SECONDS``."""
-    key = f"public-pages:{generation.current()}:{name}"
+    key = f"public-pages:{current_generation()}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()

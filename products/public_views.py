@@ -27,7 +27,8 @@ from search.query import CountedPaginator, suggestion_query
 from . import services
 from .forms import CatalogueForm, EnquiryForm
 from .models import Product
-from .public_cache import cached_page
+from .public_cache import cached_page, current_generation
+from .public_cache import seconds as public_cache_seconds
 from .selectors import (
     catalogue_provinces,
     catalogue_search,
@@ -181,6 +182,10 @@ def catalogue_page(request):
         "filters": filters,
         "found": found,
         "suggestion_query": suggestion_query(request.GET, found),
+        # The filters below the search box are the same for every search with the same
+        # filter values: rendered once per generation and language (the template).
+        "public_generation": current_generation(),
+        "public_cache_seconds": public_cache_seconds(),
     }
     if not paginator_page.paginator.count:
         # Instead of an empty page: what there is to browse.

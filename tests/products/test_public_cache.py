@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from products.public_cache import forget_public_pages
 from search.documents import rebuild_all
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,27 @@ def test_signed_in_readers_never_get_the_cached_search(client, lampang_officer):
     client.force_login(lampang_officer)
     count, _page = queries_of(client, "/catalogue/", q="กาแฟ")
     assert count > 0
+
+
+def _filters(page: str) -> str:
+    return page[page.index("<details") : page.index("</details>")]
+
+
+def _price_inputs_rendered(response) -> bool:
+    return any(t.name == "django/forms/widgets/number.html" for t in response.templates)
+
+
+def test_the_filters_are_rendered_once_for_every_search_with_the_same_filter_values(client):
+    coffee = client.get("/catalogue/", {"q": "กาแฟ"})
+    rice = client.get("/catalogue/", {"q": "ข้าว"})
+    assert _price_inputs_rendered(coffee) and not _price_inputs_rendered(rice)
+    assert _filters(coffee.content.decode()) == _filters(rice.content.decode())
+    # Other filter values, their own block: a value typed wrongly keeps its message.
+    wrong = client.get("/catalogue/", {"q": "ข้าว", "price_min": "abc"})
+    assert _price_inputs_rendered(wrong)
+    assert 'value="abc"' in _filters(wrong.content.decode())
+    chosen = client.get("/catalogue/", {"q": "ข้าว", "category": "food"})
+    assert '<option value="food" selected>' in _filters(chosen.content.decode())
+    # A new generation (a listing or community changed): rendered afresh.
+    forget_public_pages()
+    assert _price_inputs_rendered(client.get("/catalogue/", {"q": "มะนาว"}))
