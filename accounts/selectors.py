@@ -126,27 +126,33 @@ def get_person_for(user, pk) -> User:
 
 
 # --- Scopes resolved first ---------------------------------------------------------------
-PROVINCE_CODES = "_scope_province_codes"
+PROVINCES = "_scope_provinces"
+
+
+def officer_provinces(user) -> list:
+    """An officer's provinces (by code), read once per user object (a request's user): the
+    scopes' codes and the names a page shows come from this one query."""
+    provinces = user.__dict__.get(PROVINCES)
+    if provinces is None:
+        provinces = sorted(user.provinces.all(), key=lambda province: province.pk)
+        user.__dict__[PROVINCES] = provinces
+    return provinces
 
 
 def province_codes(user) -> list[str]:
-    """The codes of an officer's provinces, read once per user object (a request's user).
+    """The codes of an officer's provinces (``officer_provinces``).
 
     Scopes filter by this plain list (``province_id IN ('52')``) rather than by a subquery
     on the user's provinces: the planner then knows how many rows a province holds.
     """
-    codes = user.__dict__.get(PROVINCE_CODES)
-    if codes is None:
-        codes = sorted(user.provinces.values_list("pk", flat=True))
-        user.__dict__[PROVINCE_CODES] = codes
-    return codes
+    return [province.pk for province in officer_provinces(user)]
 
 
 @receiver(m2m_changed, sender=User.provinces.through, dispatch_uid="forget_province_codes")
 def forget_province_codes(sender, instance, **kwargs):
     """A change of the provinces drops what this user object had read of them."""
     if isinstance(instance, User):
-        instance.__dict__.pop(PROVINCE_CODES, None)
+        instance.__dict__.pop(PROVINCES, None)
 
 
 def profile_of(user, current_session_key: str | None) -> dict:

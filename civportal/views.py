@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.models import Role
 from accounts.permissions import can_manage_members
-from accounts.selectors import province_codes
+from accounts.selectors import officer_provinces, province_codes
 from communities.figures import dashboard_figures
 from communities.selectors import (
     communities_for,
@@ -144,7 +144,7 @@ def dashboard(request):
             "stage_counts": stage_counts(communities),
         }
     if role == Role.OFFICER:
-        context |= officer_dashboard(context)
+        context |= officer_dashboard(context) | {"provinces": officer_provinces(user)}
     if role == Role.STAFF:
         context |= {
             "undelivered_count": undelivered_for(user).count(),
