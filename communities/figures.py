@@ -8,7 +8,8 @@ they are kept in the cache (Redis) per scope ("all", or an officer's provinces),
 and day, for ``DASHBOARD_FIGURES_SECONDS`` at most. Every save or delete of what they
 count (communities, visits, indicator values, indicators, an officer's name) starts a new
 generation, so the next dashboard counts afresh; writes that send no signals
-(``seed_scale``, ``QuerySet.update``) are seen within the cache's lifetime.
+(``seed_scale``, ``QuerySet.update``) are seen within the cache's lifetime. A community
+page's reporting rate is kept the same way, per community.
 """
 
 from django.conf import settings
@@ -72,6 +73,21 @@ def dashboard_figures(
         }
     cache.set(key, figures, settings.DASHBOARD_FIGURES_SECONDS)
     return figures
+
+
+def kept_community_reporting(community: Community):
+    """A community page's reporting rate with its missing and late values
+    (``selectors.community_reporting``: three queries over its visits and values), kept
+    like the dashboards' figures: per community and day, renewed by the same changes."""
+    from .selectors import community_reporting
+
+    today = timezone.localdate()
+    key = f"community-reporting:{LAYOUT}:{generation.current()}:{community.pk}:{today.isoformat()}"
+    reporting = cache.get(key)
+    if reporting is None:
+        reporting = community_reporting(community, today)
+        cache.set(key, reporting, settings.DASHBOARD_FIGURES_SECONDS)
+    return reporting
 
 
 def forget_figures(**_kwargs) -> None:

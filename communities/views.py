@@ -19,6 +19,7 @@ from civportal.forms import TOKEN_FIELD, save_once, save_through_service
 from search.query import CountedPaginator, suggestion_query
 
 from . import exports, imports, services
+from .figures import kept_community_reporting
 from .forms import (
     CommunityForm,
     ImportConfirmForm,
@@ -39,7 +40,6 @@ from .permissions import (
 from .selectors import (
     communities_for,
     community_history,
-    community_reporting,
     community_timeline,
     districts_of,
     get_community_for,
@@ -126,7 +126,7 @@ def community_detail(request, pk):
             "timeline": community_timeline(community),
             "trends": indicator_trends(community),
             "readiness": readiness_for(community),
-            "reporting": community_reporting(community),
+            "reporting": kept_community_reporting(community),
             "photos": community.photos.all(),
             "products": community.products.all(),
             "can_edit": can_edit_community(user, community),

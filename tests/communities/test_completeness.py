@@ -169,3 +169,35 @@ def test_the_community_page_shows_its_reporting_rate_and_lists_the_missing_and_l
     assert f'<td class="num">{due}</td><td class="num">1</td><td class="num">0</td>' in page
     for period in closed + quarters:
         assert period.label() in page
+
+
+def test_the_community_pages_reporting_rate_is_kept_until_a_visit_brings_a_value(
+    client, indicators
+):
+    """Kept in the cache per community and day (communities.figures): a second reader's
+    page does not count again; logging a visit starts a new generation, so it does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from civportal import fiscal
+    from communities.completeness import reporting_year
+    from communities.management.commands.seed_demo import demo_password
+
+    monthly, _quarterly = indicators
+    today = timezone.localdate()
+    start, end = fiscal.fy_bounds(reporting_year(today))
+    (community,) = register_many(officer(), 1, prefix="อัตราที่เก็บไว้")
+    Community.objects.filter(pk=community.pk).update(created_at=bangkok(start))
+    closed = [p for p in fiscal.periods_between(start, end, "month") if p.end < today]
+    client.login(username="officer.nakhon@civ.example", password=demo_password())
+    url = reverse("community_detail", args=[community.pk])
+
+    with CaptureQueriesContext(connection) as counted:
+        assert client.get(url).context["reporting"].rate.received == 0
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get(url).context["reporting"].rate.received == 0
+    # The indicators, the community's row and its values: read once, not again.
+    assert len(kept.captured_queries) == len(counted.captured_queries) - 3
+    value(community, monthly, closed[0].start, closed[0].end)
+    assert client.get(url).context["reporting"].rate.received == 1
