@@ -16,7 +16,6 @@ from accounts.selectors import officer_provinces, province_codes
 from communities.figures import dashboard_figures
 from communities.selectors import (
     communities_for,
-    officer_dashboard,
     stage_counts,
     visits_for,
 )
@@ -144,7 +143,7 @@ def dashboard(request):
             "stage_counts": stage_counts(communities),
         }
     if role == Role.OFFICER:
-        context |= officer_dashboard(context) | {"provinces": officer_provinces(user)}
+        context["provinces"] = officer_provinces(user)
     if role == Role.STAFF:
         context |= {
             "undelivered_count": undelivered_for(user).count(),

@@ -20,15 +20,24 @@ from django.utils.translation import get_language
 
 from civportal.cache import Generation
 
+from . import charts
 from .completeness import completeness, reporting_year, summarise
-from .models import Community, Indicator, IndicatorValue, ProgressVisit
+from .models import Community, Indicator, IndicatorValue, ProgressVisit, Stage
 
 generation = Generation("dashboard-figures")
 STALE_SHOWN = 20
 LATEST_VISITS = 10
+LATEST_VISIT_FIELDS = (
+    "visited_on",
+    "community__name_th",
+    "community__name_en",
+    "officer__full_name",
+    "officer__email",
+    "officer__login_name",
+)
 # Part of the key: a release that changes what the figures hold does not read the
 # figures an earlier release kept (they would lack its new entries).
-LAYOUT = 2
+LAYOUT = 3
 # A User save that touches none of these (a sign-in's last_login) changes no figure.
 NAME_FIELDS = {"full_name", "email"}
 
@@ -42,10 +51,9 @@ def dashboard_figures(
 ):
     """The scope-wide figures of a dashboard: ``community_count``, ``stage_counts``,
     ``completeness`` (a ``completeness.Summary``), and for officers ``stale_count``,
-    ``stale_communities`` (the ``STALE_SHOWN`` longest waiting), ``stage_rows`` (per
-    province, for the stage chart) and ``latest_visit_ids`` (the ``LATEST_VISITS`` latest
-    of ``visits``: the newest visits of a busy province may be thousands of rows down the
-    programme-wide list of visits by date)."""
+    ``stale_communities`` (the ``STALE_SHOWN`` longest waiting), ``stage_chart`` (stages
+    per province) and ``latest_visits`` (the ``LATEST_VISITS`` latest of ``visits``, with
+    what the list shows of them: date, community, officer; renewed by the same changes)."""
     from .selectors import stage_counts, stage_counts_by_province, stale_communities
 
     today = timezone.localdate()
@@ -66,9 +74,11 @@ def dashboard_figures(
         figures |= {
             "stale_count": stale.count(),
             "stale_communities": list(stale.select_related(None)[:STALE_SHOWN]),
-            "stage_rows": stage_counts_by_province(communities),
-            "latest_visit_ids": list(
-                visits.order_by("-visited_on", "-id").values_list("pk", flat=True)[:LATEST_VISITS]
+            "stage_chart": charts.stage_bars(stage_counts_by_province(communities), Stage),
+            "latest_visits": list(
+                visits.select_related("community", "officer")
+                .only(*LATEST_VISIT_FIELDS)
+                .order_by("-visited_on", "-id")[:LATEST_VISITS]
             ),
         }
     cache.set(key, figures, settings.DASHBOARD_FIGURES_SECONDS)

@@ -398,18 +398,6 @@ def stage_counts_by_province(queryset: QuerySet[Community]) -> list[tuple[str, d
     return sorted(((names[code], counts) for code, counts in rows.items()), key=lambda r: r[0])
 
 
-def officer_dashboard(figures: dict) -> dict:
-    """Extra context for the officer dashboard: the stage chart of ``figures``
-    (communities.figures: who waits for a visit, stages per province) and the latest
-    visits, read by the ids the figures keep (found in the officer's scope)."""
-    return {
-        "stage_chart": charts.stage_bars(figures["stage_rows"], Stage),
-        "latest_visits": ProgressVisit.objects.filter(pk__in=figures["latest_visit_ids"])
-        .select_related("community", "officer")
-        .order_by("-visited_on", "-id"),
-    }
-
-
 def map_markers(queryset: QuerySet[Community]) -> list[dict]:
     """What the map needs per community with a location (static/js/maps.js): name, link,
     stage as the note, lat/lon."""
