@@ -2,6 +2,7 @@
 htmx pickers, Leaflet maps, the admin; and no page of any role reports a violation."""
 
 import pytest
+from playwright.sync_api import expect
 
 from communities.models import Community, Subdistrict
 from mentorship.models import MOU, TrainingSession
@@ -147,7 +148,8 @@ def test_the_leaflet_maps_draw_their_markers(page, violations):
     page.wait_for_selector("#community-map path.leaflet-interactive")
     assert page.locator("#community-map path.leaflet-interactive").count() == located
     page.locator("#community-map path.leaflet-interactive").first.click()
-    assert page.locator(".leaflet-popup-content a").count() == 1
+    # The popup opens in answer to the click: wait for it rather than count at once.
+    expect(page.locator(".leaflet-popup-content a")).to_have_count(1)
 
     sign_in(page, "officer.lampang@civ.example")
     visit(page, "/communities/map/")
