@@ -52,7 +52,7 @@ from communities.models import Community, Subdistrict  # noqa: E402
 from products.models import Product  # noqa: E402
 from products.selectors import published_products  # noqa: E402
 from search.documents import normalise, rebuild_all  # noqa: E402
-from search.query import LOOK_ALIKES, SHORT_LATIN, find  # noqa: E402
+from search.query import LOOK_ALIKES, at_word_start, find  # noqa: E402
 
 MARK = "bench-search"
 C = Product.Category
@@ -207,7 +207,7 @@ def holds(text: str, word: str) -> bool:
     """Is a listing with this text relevant to the word? Thai: the word is in it (Thai has
     no spaces between words). A short English word is the start of the word meant: "bal"
     is balm, not herbal soap (``search.query.SHORT_LATIN``)."""
-    if len(word) <= SHORT_LATIN and word.isascii():
+    if at_word_start(word):
         return text.startswith(word) or " " + word in text
     return word in text
 

@@ -119,11 +119,16 @@ def vocabulary_neighbours(words: list[str]) -> dict[str, list[str]]:
 SHORT_LATIN = 3
 
 
+def at_word_start(word: str) -> bool:
+    """Is ``word`` matched only where a word starts (``SHORT_LATIN``)?"""
+    return len(word) <= SHORT_LATIN and word.isascii()
+
+
 def _matches(path: str, word: str) -> Q:
     """The document (``path`` from the queryset's model; "" on the document itself) holds
     ``word``: LIKE on its folded copy, which the trigram index serves."""
     folded = f"{path}{'__' if path else ''}folded"
-    if len(word) <= SHORT_LATIN and word.isascii():
+    if at_word_start(word):
         return Q(**{f"{folded}__like_start": word}) | Q(**{f"{folded}__like": " " + word})
     return Q(**{f"{folded}__like": fold(word)})
 
