@@ -141,11 +141,6 @@ class Product(BilingualName):
         ]
 
     @property
-    def cover(self):
-        """The cover photo (a list of cards reads only its id: ``selectors.for_cards``)."""
-        return self.images.filter(is_cover=True).first()
-
-    @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
