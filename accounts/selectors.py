@@ -134,7 +134,7 @@ def officer_provinces(user) -> list:
     scopes' codes and the names a page shows come from this one query."""
     provinces = user.__dict__.get(PROVINCES)
     if provinces is None:
-        provinces = sorted(user.provinces.all(), key=lambda province: province.pk)
+        provinces = list(user.provinces.order_by("pk"))
         user.__dict__[PROVINCES] = provinces
     return provinces
 

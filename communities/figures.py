@@ -93,11 +93,9 @@ def kept_community_reporting(community: Community):
 
     today = timezone.localdate()
     key = f"community-reporting:{LAYOUT}:{generation.current()}:{community.pk}:{today.isoformat()}"
-    reporting = cache.get(key)
-    if reporting is None:
-        reporting = community_reporting(community, today)
-        cache.set(key, reporting, settings.DASHBOARD_FIGURES_SECONDS)
-    return reporting
+    return cache.get_or_set(
+        key, lambda: community_reporting(community, today), settings.DASHBOARD_FIGURES_SECONDS
+    )
 
 
 def forget_figures(**_kwargs) -> None:

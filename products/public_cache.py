@@ -15,8 +15,9 @@ communities and their photos, cohorts, training sessions and their bookings) sta
 new generation, so the next request renders afresh; keys of older generations expire
 on their own. The catalogue's province choices (read from every published product) are
 kept the same way, for the filtered and searched pages too, and so is the catalogue's
-block of filters (the same for every search with the same filter values). Bulk writes that send no
-signals (``seed_scale``, ``QuerySet.update``) are seen within ``PUBLIC_CACHE_SECONDS``.
+block of filters (the same for every search with the same filter values). Bulk writes
+that send no signals (``seed_scale``, ``QuerySet.update``) are seen within
+``PUBLIC_CACHE_SECONDS``.
 """
 
 import hashlib
