@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from accounts.models import Role
 from accounts.permissions import can_manage_members
 from accounts.selectors import officer_provinces, province_codes
-from communities.figures import dashboard_figures
+from communities.figures import dashboard_figures, dashboard_lists_key
 from communities.selectors import (
     communities_for,
     stage_counts,
@@ -137,6 +137,12 @@ def dashboard(request):
         context |= dashboard_figures(
             communities, scope_key, officer=role == Role.OFFICER, visits=visits_for(user)
         )
+        # The lists' first rows, the same for the whole scope: kept rendered (the
+        # templates' {% cache %}), so their querysets are read only when the key is new.
+        context |= {
+            "lists_key": dashboard_lists_key(scope_key),
+            "lists_seconds": settings.DASHBOARD_FIGURES_SECONDS,
+        }
     else:
         context |= {
             "community_count": communities.count(),

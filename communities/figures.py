@@ -10,6 +10,12 @@ count (communities, visits, indicator values, indicators, an officer's name) sta
 generation, so the next dashboard counts afresh; writes that send no signals
 (``seed_scale``, ``QuerySet.update``) are seen within the cache's lifetime. A community
 page's reporting rate is kept the same way, per community.
+
+The first rows of a dashboard's lists (communities, MOUs, listings, listings to review,
+MOUs ending soon) are the same for everyone with the same scope: the dashboard templates
+keep them rendered (``{% cache %}``) under ``dashboard_lists_key``, per scope, language and
+day, until a community, province, organisation, MOU (or its communities), listing or
+listing change is saved or deleted (``lists_generation``).
 """
 
 from django.conf import settings
@@ -25,6 +31,7 @@ from .completeness import completeness, reporting_year, summarise
 from .models import Community, Indicator, IndicatorValue, ProgressVisit, Stage
 
 generation = Generation("dashboard-figures")
+lists_generation = Generation("dashboard-lists")
 STALE_SHOWN = 20
 LATEST_VISITS = 10
 LATEST_VISIT_FIELDS = (
@@ -98,9 +105,21 @@ def kept_community_reporting(community: Community):
     )
 
 
+def dashboard_lists_key(scope_key: str) -> str:
+    """What a dashboard's rendered lists are kept under: the scope ("all", or an officer's
+    provinces), the language and the day (an MOU "ends within 60 days" of today), in the
+    current ``lists_generation``."""
+    return (
+        f"{LAYOUT}:{lists_generation.current()}:{scope_key}:{get_language()}:"
+        f"{timezone.localdate().isoformat()}"
+    )
+
+
 def forget_figures(**_kwargs) -> None:
-    """Start a new generation: every dashboard counts its figures afresh."""
+    """Start new generations: every dashboard counts its figures and renders its lists
+    afresh."""
     generation.renew()
+    lists_generation.renew()
 
 
 def _changed(sender, update_fields=None, **kwargs):
@@ -112,6 +131,17 @@ def _changed(sender, update_fields=None, **kwargs):
 
 
 def connect() -> None:
+    from django.db.models.signals import m2m_changed
+
     from accounts.models import User
+    from mentorship.models import MOU
+    from products.models import Product, ProductRevision
+
+    from .models import Organisation, Province
 
     generation.watch(Community, ProgressVisit, IndicatorValue, Indicator, User, receiver=_changed)
+    lists_generation.watch(Community, Province, Organisation, MOU, Product, ProductRevision)
+    # An MOU covering a community of a province joins that province's officers' lists.
+    m2m_changed.connect(
+        lists_generation.changed, sender=MOU.communities.through, dispatch_uid="dashboard-lists"
+    )

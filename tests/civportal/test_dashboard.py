@@ -141,3 +141,50 @@ def test_a_dashboard_list_cut_at_its_rows_links_to_the_rest(client, monkeypatch)
     assert len(page.context["mous"]) == len(page.context["communities"]) == 1
     assert reverse("mou_list") in page.text and "ดูบันทึกข้อตกลงทั้งหมด" in page.text
     assert reverse("community_list") in page.text and reverse("product_list") in page.text
+
+
+def test_the_kept_lists_show_a_change_at_once_and_cost_no_queries_until_then(
+    client, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """The lists' first rows are kept rendered per scope; every change they show renews
+    them: a listing sent for review, a renamed community, an MOU ending soon."""
+    from communities.models import Community
+    from communities.services import update_community
+
+    first = dashboard_for(client, "officer.lampang@civ.example")
+    assert "ชุมชนบ้านแจ้คอน" in first.text
+    # Kept: the lists' six queries (communities, MOUs, listings, to review, ending soon)
+    # are not run again; the rest of the page (session, user, provinces, organisation,
+    # this week's sessions) is.
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("dashboard")).status_code == 200
+
+    member = User.objects.get(email="member.paentai@civ.example")
+    lime = Product.objects.get(name_th="มะนาวผง")
+    officer = User.objects.get(email="officer.lampang@civ.example")
+    jae_khon = Community.objects.get(name_th="ชุมชนบ้านแจ้คอน")
+    mou = MOU.objects.get(status=MOU.Status.ACTIVE)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_product(member, lime, price=lime.price + 10)
+        update_community(officer, jae_khon, name_th="ชุมชนข้าวกล้องบ้านแจ้คอน")
+        update_mou(officer, mou, ends_on=timezone.localdate() + timedelta(days=45))
+
+    page = client.get(reverse("dashboard")).content.decode()
+    to_review = page.split('class="card to-review"')[1].split("</div>")[0]
+    ending = page.split('class="card expiring-mous"')[1].split("</div>")[0]
+    assert reverse("product_detail", args=[lime.pk]) in to_review
+    assert reverse("mou_detail", args=[mou.pk]) in ending
+    assert "ชุมชนข้าวกล้องบ้านแจ้คอน" in page
+
+
+def test_the_kept_lists_are_kept_per_scope_and_language(client):
+    lampang = dashboard_for(client, "officer.lampang@civ.example")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("dashboard")).content.decode()
+    client.logout()
+    saraburi = dashboard_for(client, "officer.saraburi@civ.example")
+
+    assert "ชุมชนบ้านแจ้คอน" in lampang.text and "ชุมชนบ้านแจ้คอน" not in saraburi.text
+    assert "Communities in your provinces" in english and "Ban Jae Khon Community" in english
+    assert "ชุมชนในจังหวัดที่ท่านรับผิดชอบ" not in english
+
