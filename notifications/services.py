@@ -8,6 +8,7 @@ constraint makes a repeated or retried call a no-op for recipients already told.
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -142,6 +143,7 @@ def notify(
         row.pk = ids.get(row.recipient_id)
         if row.pk is not None:
             created.append(row)
+    forget_unread(row.recipient_id for row in created)
     told = [n.recipient for n in created]
     by_email = emailed_recipients(told, kind)
     by_line = line_recipients(told, kind)
@@ -163,33 +165,63 @@ def notify(
     return [notification.pk for notification in created]
 
 
+# The header's unread count is kept in the cache per person (every signed-in page shows
+# it) and dropped by each change to their inbox made here or through a model save; a
+# change made otherwise (a shell's QuerySet.update) shows within UNREAD_SECONDS.
+UNREAD_SECONDS = 300
+
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications-unread:{user_id}"
+
+
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return cache.get_or_set(
+        _unread_key(user.pk),
+        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        UNREAD_SECONDS,
+    )
+
+
+def forget_unread(user_ids: Iterable[int]) -> None:
+    """Drop these people's kept unread counts now, and again once the transaction commits
+    (a page read meanwhile may have kept the count of before)."""
+    keys = list({_unread_key(pk) for pk in user_ids})
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def mark_read(actor, notification_id: int) -> bool:
     """Mark one of the actor's own notifications read; False if not theirs or already read."""
-    return bool(
-        Notification.objects.filter(
-            pk=notification_id, recipient=actor, read_at__isnull=True
-        ).update(read_at=timezone.now())
-    )
+    changed = Notification.objects.filter(
+        pk=notification_id, recipient=actor, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    forget_unread([actor.pk])
+    return bool(changed)
 
 
 def mark_all_read(actor) -> int:
     """Mark everything in the actor's inbox read; returns how many changed."""
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+    changed = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    forget_unread([actor.pk])
+    return changed
 
 
+@transaction.atomic
 def settle(kind: Kind, event_key_prefix: str) -> int:
     """The event these notifications asked someone to act on is dealt with (a listing
     reviewed, say): mark them read for every recipient, so no inbox keeps a stale call
     to act. Returns how many changed."""
-    return Notification.objects.filter(
+    unread = Notification.objects.filter(
         kind=kind, event_key__startswith=event_key_prefix, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    )
+    recipients = set(unread.values_list("recipient_id", flat=True))
+    changed = unread.update(read_at=timezone.now())
+    forget_unread(recipients)
+    return changed
 
 
 @transaction.atomic

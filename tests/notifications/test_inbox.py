@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import Role
 from notifications.models import Kind, Notification, Preference
 from notifications.selectors import emailed_recipients
-from notifications.services import notify
+from notifications.services import notify, settle
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,37 @@ def test_the_header_shows_the_unread_count(client, member):
     page = client.get(reverse("notification_list")).content.decode()
 
     assert re.search(r'class="badge unread-count"[^>]*>2</span>', page)
+
+
+def unread_badge(client) -> str | None:
+    page = client.get(reverse("notification_list")).content.decode()
+    found = re.search(r'class="badge unread-count"[^>]*>(\d+)</span>', page)
+    return found and found.group(1)
+
+
+def test_the_kept_unread_count_follows_every_change_to_the_inbox(
+    client, member, django_assert_num_queries
+):
+    tell([member], "a")
+    tell([member], "b")
+    assert unread_badge(client) == "2"
+    # Kept: the next page does not count again (session + user, page count, page rows).
+    with django_assert_num_queries(4):
+        client.get(reverse("notification_list"))
+
+    tell([member], "c")  # a new notification
+    assert unread_badge(client) == "3"
+    first = Notification.objects.filter(recipient=member).order_by("pk").first()
+    client.post(reverse("notification_read", args=[first.pk]))  # marked read
+    assert unread_badge(client) == "2"
+    tell([member], "d", kind=Kind.LISTING_SUBMITTED)
+    assert unread_badge(client) == "3"
+    settle(Kind.LISTING_SUBMITTED, "d")  # the event dealt with by someone else
+    assert unread_badge(client) == "2"
+    Notification.objects.filter(recipient=member, read_at__isnull=True).first().delete()
+    assert unread_badge(client) == "1"  # one by one, as the admin does
+    client.post(reverse("notification_read_all"))
+    assert unread_badge(client) is None
 
 
 def test_the_inbox_lists_only_the_persons_own_notifications(client, member):
