@@ -10,10 +10,14 @@ Who sees whose account:
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+
+from communities.models import Province
 
 from .models import COMMUNITY_ROLES, Invitation, Role, User
 
@@ -127,14 +131,25 @@ def get_person_for(user, pk) -> User:
 
 # --- Scopes resolved first ---------------------------------------------------------------
 PROVINCES = "_scope_provinces"
+# An officer's provinces are kept in the cache per person (every page of theirs scopes by
+# them), dropped when their provinces or a province changes; a change made without
+# signals (QuerySet.update) shows within PROVINCES_SECONDS.
+PROVINCES_SECONDS = 600
+
+
+def _provinces_key(user_id: int) -> str:
+    return f"officer-provinces:{user_id}"
 
 
 def officer_provinces(user) -> list:
-    """An officer's provinces (by code), read once per user object (a request's user): the
-    scopes' codes and the names a page shows come from this one query."""
+    """An officer's provinces (by code), read once per user object (a request's user) and
+    kept in the cache between requests: the scopes' codes and the names a page shows come
+    from this one read."""
     provinces = user.__dict__.get(PROVINCES)
     if provinces is None:
-        provinces = list(user.provinces.order_by("pk"))
+        provinces = cache.get_or_set(
+            _provinces_key(user.pk), lambda: list(user.provinces.order_by("pk")), PROVINCES_SECONDS
+        )
         user.__dict__[PROVINCES] = provinces
     return provinces
 
@@ -148,11 +163,39 @@ def province_codes(user) -> list[str]:
     return [province.pk for province in officer_provinces(user)]
 
 
+def forget_provinces_of(user_ids) -> None:
+    """Drop these people's kept provinces now and again once the transaction commits (a
+    page read meanwhile may have kept the provinces of before)."""
+    keys = list({_provinces_key(pk) for pk in user_ids})
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _officers_of(province) -> list[int]:
+    return list(
+        User.provinces.through.objects.filter(province=province).values_list("user_id", flat=True)
+    )
+
+
 @receiver(m2m_changed, sender=User.provinces.through, dispatch_uid="forget_province_codes")
-def forget_province_codes(sender, instance, **kwargs):
-    """A change of the provinces drops what this user object had read of them."""
+def forget_province_codes(sender, instance, action, reverse, pk_set=None, **kwargs):
+    """A change of someone's provinces drops what was read of them: on this user object
+    and in the cache (from the user's side, or from a province's for the users changed)."""
     if isinstance(instance, User):
         instance.__dict__.pop(PROVINCES, None)
+        forget_provinces_of([instance.pk])
+    elif action in ("post_add", "post_remove"):
+        forget_provinces_of(pk_set or ())
+    elif action == "pre_clear":
+        forget_provinces_of(_officers_of(instance))
+
+
+@receiver(post_save, sender=Province, dispatch_uid="forget_provinces:saved")
+@receiver(post_delete, sender=Province, dispatch_uid="forget_provinces:deleted")
+def forget_province(sender, instance, **kwargs):
+    """A province renamed (or removed): its officers read their provinces afresh."""
+    forget_provinces_of(_officers_of(instance))
 
 
 def profile_of(user, current_session_key: str | None) -> dict:

@@ -240,6 +240,8 @@ def forget_rate_limits():
 
 
 def forget_kept_pages():
+    from django.core.cache import cache
+
     from communities.figures import forget_figures
     from mentorship.selectors import delivery_generation, mou_ids_generation
     from products.public_cache import forget_public_pages
@@ -248,6 +250,11 @@ def forget_kept_pages():
     forget_figures()
     delivery_generation.renew()
     mou_ids_generation.renew()
+    # Per-person reads kept for users an earlier test made or changed (and rolled back).
+    client = cache._cache.get_client(write=True)
+    for kept in ("notifications-unread:*", "officer-provinces:*", "mou-pdf-versions:*"):
+        for key in client.scan_iter(match=cache.make_key(kept)):
+            client.delete(key)
 
 
 @pytest.fixture(autouse=True)

@@ -188,3 +188,36 @@ def test_the_kept_lists_are_kept_per_scope_and_language(client):
     assert "Communities in your provinces" in english and "Ban Jae Khon Community" in english
     assert "ชุมชนในจังหวัดที่ท่านรับผิดชอบ" not in english
 
+
+def test_an_officers_kept_provinces_follow_every_change(
+    client, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """Kept between requests (no query for them on the next page), read afresh after a
+    province is added from either side, renamed or taken away."""
+    from communities.models import Province
+
+    officer = User.objects.get(email="officer.saraburi@civ.example")
+    assert "ชุมชนบ้านแจ้คอน" not in dashboard_for(client, officer.email).text
+    lampang = Province.objects.get(code="52")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lampang.officers.add(officer)  # from the province's side
+    page = client.get(reverse("dashboard"))
+    assert "ชุมชนบ้านแจ้คอน" in page.text
+    assert [p.code for p in page.context["provinces"]] == sorted(["19", "52"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lampang.name_th = "นครลำปาง"
+        lampang.save()
+    assert "นครลำปาง" in client.get(reverse("dashboard")).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.provinces.remove(lampang)  # from the officer's side
+    page = client.get(reverse("dashboard"))
+    assert "ชุมชนบ้านแจ้คอน" not in page.text
+    assert [p.code for p in page.context["provinces"]] == ["19"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lampang.officers.add(officer)
+        lampang.officers.clear()
+    assert "ชุมชนบ้านแจ้คอน" not in client.get(reverse("dashboard")).text
