@@ -84,6 +84,22 @@ def in_community_scope(queryset: QuerySet, user, field: str = "community") -> Qu
     return queryset.filter(**{f"{field}__in": communities_for(user).values("pk")})
 
 
+def visible_among(user, communities) -> set[int]:
+    """The ids of these (loaded) communities that this user may see. Scopes on the rows'
+    own columns (staff, officers, community people) are decided on the rows as loaded,
+    like ``in_community_scope``; the others by one query."""
+    scope = community_scope(user)
+    if scope is None:
+        return {community.pk for community in communities}
+    if isinstance(scope, RowScope):
+        if user.role == Role.OFFICER:
+            codes = set(province_codes(user))
+            return {community.pk for community in communities if community.province_id in codes}
+        return {community.pk for community in communities if community.pk == user.community_id}
+    pks = [community.pk for community in communities]
+    return set(communities_for(user).filter(pk__in=pks).values_list("pk", flat=True))
+
+
 def fiscal_year_targets_for(user) -> QuerySet[CommunityTarget]:
     """Per-fiscal-year indicator targets of the communities this user may see."""
     return in_community_scope(CommunityTarget.objects.select_related("indicator"), user)

@@ -129,17 +129,26 @@ def get_mou_for(user, pk) -> MOU:
 
 def signed_pdf_versions(mou: MOU) -> list:
     """Earlier signed PDFs of an MOU, newest first: for each file the MOU no longer points
-    to, the history row that first recorded it (when and by whom it was uploaded)."""
-    rows = (
-        mou.history.exclude(signed_pdf="")
-        .exclude(signed_pdf=mou.signed_pdf.name or "")
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-    first = {}
-    for row in rows:
-        first.setdefault(row.signed_pdf, row)
-    return sorted(first.values(), key=lambda row: row.history_date, reverse=True)
+    to, the history row that first recorded it (when and by whom it was uploaded).
+
+    They change only when the MOU gets another file, so they are kept in the cache under
+    the MOU's version and current file for ``DASHBOARD_FIGURES_SECONDS``.
+    """
+
+    def read():
+        rows = (
+            mou.history.exclude(signed_pdf="")
+            .exclude(signed_pdf=mou.signed_pdf.name or "")
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        )
+        first = {}
+        for row in rows:
+            first.setdefault(row.signed_pdf, row)
+        return sorted(first.values(), key=lambda row: row.history_date, reverse=True)
+
+    key = f"mou-pdf-versions:{mou.pk}:{mou.version}:{mou.signed_pdf.name or ''}"
+    return cache.get_or_set(key, read, settings.DASHBOARD_FIGURES_SECONDS)
 
 
 def get_signed_pdf_version_for(user, pk, history_id):

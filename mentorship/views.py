@@ -30,7 +30,7 @@ from civportal.templatetags.thaidate import (
     first_weekday,
     week_start,
 )
-from communities.selectors import communities_for
+from communities.selectors import visible_among
 
 from . import services
 from .forms import (
@@ -167,11 +167,7 @@ def mou_detail(request, pk):
             "session_count": session_count,
             # Each reader's link leads to a page they may see: the registry page in their
             # scope, otherwise the community's public page (never a 404).
-            "communities_in_scope": set(
-                communities_for(user)
-                .filter(pk__in=[community.pk for community in communities])
-                .values_list("pk", flat=True)
-            ),
+            "communities_in_scope": visible_among(user, communities),
             "signatories": mou.signatories.all(),
             "assignments": mou.assignments.select_related("mentor", "community").prefetch_related(
                 "areas"
