@@ -6,9 +6,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
     F,
     OuterRef,
@@ -16,11 +18,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncDate
+from django.db.models.functions import Coalesce, NullIf, RowNumber, TruncDate
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.models import Role, User
 from accounts.selectors import province_codes
@@ -33,7 +37,9 @@ from .models import (
     Attendance,
     MentorAssignment,
     MentoringArea,
+    SessionCommunity,
     SessionMaterial,
+    SessionMentor,
     TrainingSession,
 )
 from .permissions import can_see_register
@@ -197,14 +203,50 @@ def with_people(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession
     )
 
 
-def with_register_counts(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
-    """Sessions with their communities and mentors prefetched and register counts annotated."""
-    return with_people(queryset).annotate(
+def with_names(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with ``community_names`` and ``mentor_names``: the names a list shows, in
+    the reader's language and in ``with_people``'s order, read in the sessions' own query
+    (two array subqueries per row) instead of two more queries of whole rows. For a page
+    of rows: a window-filtered queryset would compute them for every row it ranks."""
+    community_name = F("community__name_th")
+    if get_language() == "en":
+        community_name = Coalesce(NullIf("community__name_en", Value("")), community_name)
+    # User.__str__: the full name, else the e-mail, else the login name.
+    mentor_name = Coalesce(
+        NullIf("mentor__full_name", Value("")),
+        NullIf("mentor__email", Value("")),
+        "mentor__login_name",
+        Value(""),
+        output_field=CharField(),
+    )
+    communities = (
+        SessionCommunity.objects.filter(session=OuterRef("pk"))
+        .order_by("community__name_th", "community_id")
+        .values_list(community_name)
+    )
+    mentors = (
+        SessionMentor.objects.filter(session=OuterRef("pk"))
+        .order_by("mentor__full_name", "mentor_id")
+        .values_list(mentor_name)
+    )
+    return queryset.annotate(
+        community_names=ArraySubquery(communities), mentor_names=ArraySubquery(mentors)
+    )
+
+
+def register_counts(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with ``registered_count`` and ``present_count`` annotated."""
+    return queryset.annotate(
         # Counted per row (subqueries), not by joining and grouping every session first:
         # a page of sessions costs the page, however many sessions match.
         registered_count=_attendance_count(person__isnull=False),
         present_count=_attendance_count(present=True),
     )
+
+
+def with_register_counts(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with their communities and mentors prefetched and register counts annotated."""
+    return register_counts(with_people(queryset))
 
 
 def _attendance_count(**condition):
@@ -245,7 +287,9 @@ def sessions_in_range(
 
 
 def upcoming_sessions_for(user) -> QuerySet[TrainingSession]:
-    return with_register_counts(
+    """Sessions in scope not yet over nor cancelled, soonest first, with register counts
+    (``with_names`` adds what a list of them shows of their people)."""
+    return register_counts(
         sessions_for(user)
         .filter(ends_at__gt=timezone.now())
         .exclude(status=TrainingSession.Status.CANCELLED)

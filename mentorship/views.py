@@ -72,6 +72,7 @@ from .selectors import (
     get_session_for,
     get_signed_pdf_version_for,
     mous_for,
+    register_counts,
     schedulable_mous_for,
     session_members,
     sessions_for,
@@ -79,6 +80,7 @@ from .selectors import (
     sessions_overlapping,
     signed_pdf_versions,
     upcoming_sessions_for,
+    with_names,
     with_people,
     with_register_counts,
 )
@@ -146,7 +148,9 @@ def mou_detail(request, pk):
     # Hours delivered count every session (in the database); the table lists at most
     # MOU_LIST_LIMIT of them: all of a small MOU's, of a large one's those from a month ago.
     by_area, delivered, session_count = delivery_by_area(mou)
-    listed = with_register_counts(mou.sessions.select_related("area")).order_by("starts_at", "pk")
+    listed = with_names(register_counts(mou.sessions.select_related("area"))).order_by(
+        "starts_at", "pk"
+    )
     if session_count > MOU_LIST_LIMIT:
         listed = listed.filter(ends_at__gte=timezone.now() - timedelta(days=30))
     sessions = list(listed[:MOU_LIST_LIMIT])
@@ -802,7 +806,7 @@ def calendar_day(request):
 @login_required
 def upcoming(request):
     """Upcoming sessions in scope; community members register from here."""
-    sessions = list(upcoming_sessions_for(request.user)[:100])
+    sessions = list(with_names(upcoming_sessions_for(request.user))[:100])
     registered = set(
         request.user.attendance.filter(session__in=sessions).values_list("session_id", flat=True)
     )

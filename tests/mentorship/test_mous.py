@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfWriter
 
 from accounts.models import Invitation, Role
@@ -183,6 +184,35 @@ def test_mou_page_shows_sessions_mentors_and_hours_delivered_per_area(client, mo
     assert [a - b for a, b in zip(after, before, strict=True)] == [1, 3.0, 2, 6.0]
     html = client.get(reverse("mou_detail", args=[mou.pk])).content.decode()
     assert "ไลฟ์สดขายกาแฟ" in html and "ยังไม่ถึง" in html and str(mentor) in html
+
+
+def test_a_session_row_names_its_communities_and_mentors_in_the_readers_language(
+    client, mou, mentor
+):
+    """The names come with the sessions' own query: Thai, English where a community has an
+    English name (Thai where it has none), a mentor as the account is shown elsewhere."""
+    from mentorship.selectors import register_counts, with_names
+
+    jae_khon = mou.communities.exclude(pk=maejaem().pk).first()
+    jae_khon.name_en = ""
+    jae_khon.save()
+    coordinator = person("coordinator@civ.example")
+    session = book(coordinator, title="ขายกาแฟออนไลน์", communities=[maejaem(), jae_khon])
+    client.force_login(person("officer.lampang@civ.example"))
+
+    def row(language: str) -> str:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        html = client.get(reverse("mou_detail", args=[mou.pk])).content.decode()
+        return html.split(reverse("session_detail", args=[session.pk]))[1].split("</tr>")[0]
+
+    thai = row("th")
+    assert maejaem().name_th in thai and jae_khon.name_th in thai and str(mentor) in thai
+    english = row("en")
+    assert maejaem().name_en in english and jae_khon.name_th in english
+    with translation.override("en"):
+        named = with_names(register_counts(mou.sessions.filter(pk=session.pk))).get()
+    assert named.mentor_names == [str(mentor)]
+    assert set(named.community_names) == {maejaem().name_en, jae_khon.name_th}
 
 
 def test_officer_drafts_an_mou_for_their_office_with_areas_and_communities(client):

@@ -36,14 +36,15 @@ def sessions(request):
 PAGES = [
     ("calendar_month", "mentor@civ.example", "month", 6),
     ("calendar_week", "coordinator@civ.example", "date", 6),
-    ("training_upcoming", "member.maejaem@civ.example", "", 7),
-    # 17: one reads the signed PDF's earlier versions from the MOU's history, one which
-    # covered communities the reader may open in the registry (else the public page), one
-    # the officer's provinces (scopes and the permission checks use that list) and one the
-    # officer's MOUs, one the hours delivered per area (summed by the database, since the
-    # page lists a bounded slice of the sessions; kept in the cache afterwards, not
-    # counted here).
-    ("mou_detail", "officer.lampang@civ.example", "", 17),
+    # 5: the communities' names come with the sessions (mentorship.selectors.with_names).
+    ("training_upcoming", "member.maejaem@civ.example", "", 5),
+    # 14 on a first visit: one reads the signed PDF's earlier versions from the MOU's
+    # history, one the officer's provinces and one the unread count (all three kept in the
+    # cache afterwards), one the officer's MOUs, one the hours delivered per area (summed by
+    # the database, since the page lists a bounded slice of the sessions; kept afterwards,
+    # not counted here). The sessions bring their communities' and mentors' names; which
+    # covered communities the officer may open is decided on the rows.
+    ("mou_detail", "officer.lampang@civ.example", "", 14),
 ]
 
 
