@@ -174,7 +174,9 @@ class VisitCreateSerializer(serializers.Serializer):
     )
 
     def validate_values(self, values):
-        indicators = Indicator.objects.filter(code__in=list(values), active=True).in_bulk(
+        # A code with a NUL character is unknown; the database refuses to compare with it.
+        codes = [code for code in values if "\x00" not in code]
+        indicators = Indicator.objects.filter(code__in=codes, active=True).in_bulk(
             field_name="code"
         )
         unknown = sorted(set(values) - set(indicators))

@@ -99,6 +99,23 @@ def test_an_unknown_indicator_is_named(officer, mae_jaem):
     assert "no-such-indicator" in str(response.json()["values"])
 
 
+def test_an_indicator_code_with_a_nul_character_is_unknown_not_a_server_error(officer, mae_jaem):
+    client = api_client(officer, ApiToken.Scope.READ_WRITE)
+    response = client.post(
+        reverse("api:visit-list"),
+        {
+            "community": mae_jaem.pk,
+            "visited_on": str(timezone.localdate()),
+            "summary": "x",
+            "values": {"\x00monthly_revenue": "1"},
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "monthly_revenue" in str(response.json()["values"])
+    assert not ProgressVisit.objects.filter(community=mae_jaem, summary="x").exists()
+
+
 def test_detail_carries_the_version_as_etag(officer, mae_jaem):
     response = api_client(officer).get(reverse("api:community-detail", args=[mae_jaem.pk]))
     assert response["ETag"] == f'"{mae_jaem.version}"'
