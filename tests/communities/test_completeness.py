@@ -192,6 +192,7 @@ def test_the_community_pages_reporting_rate_is_kept_until_a_visit_brings_a_value
     closed = [p for p in fiscal.periods_between(start, end, "month") if p.end < today]
     client.login(username="officer.nakhon@civ.example", password=demo_password())
     url = reverse("community_detail", args=[community.pk])
+    client.get(reverse("dashboard"))  # the officer's provinces and unread count, kept
 
     with CaptureQueriesContext(connection) as counted:
         assert client.get(url).context["reporting"].rate.received == 0

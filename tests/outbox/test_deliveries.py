@@ -57,6 +57,12 @@ def smtp(settings):
     sink.stop()
 
 
+def hand_overs(callbacks) -> list:
+    """The after-commit callbacks that hand deliveries to the broker (the others drop the
+    recipients' kept unread counts)."""
+    return [callback for callback in callbacks if "hand_over" in callback.__qualname__]
+
+
 def test_notify_records_one_email_per_recipient_who_wants_it_in_the_same_transaction(
     django_capture_on_commit_callbacks,
 ):
@@ -72,7 +78,7 @@ def test_notify_records_one_email_per_recipient_who_wants_it_in_the_same_transac
     assert (delivery.to, delivery.status, delivery.recipient) == (keen.email, "pending", keen)
     assert delivery.key == f"notification:{Notification.objects.get(recipient=keen).pk}"
     assert delivery.body.endswith("/notifications/")
-    assert len(handed) == 1  # one chunk handed to the broker, after commit
+    assert len(hand_overs(handed)) == 1  # one chunk handed to the broker, after commit
 
 
 def test_a_large_audience_is_handed_over_in_chunks(django_capture_on_commit_callbacks, settings):
@@ -82,7 +88,7 @@ def test_a_large_audience_is_handed_over_in_chunks(django_capture_on_commit_call
     with django_capture_on_commit_callbacks() as handed:
         tell(users)
 
-    assert Delivery.objects.count() == 5 and len(handed) == 3
+    assert Delivery.objects.count() == 5 and len(hand_overs(handed)) == 3
 
 
 def test_a_chunk_is_claimed_by_one_worker_only_until_its_claim_runs_out():
