@@ -11,12 +11,12 @@ Who sees whose account:
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from civportal.cache import forget
 from communities.models import Province
 
 from .models import COMMUNITY_ROLES, Invitation, Role, User
@@ -166,10 +166,7 @@ def province_codes(user) -> list[str]:
 def forget_provinces_of(user_ids) -> None:
     """Drop these people's kept provinces now and again once the transaction commits (a
     page read meanwhile may have kept the provinces of before)."""
-    keys = list({_provinces_key(pk) for pk in user_ids})
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    forget(_provinces_key(pk) for pk in user_ids)
 
 
 def _officers_of(province) -> list[int]:

@@ -58,6 +58,18 @@ class ResilientRedisCache(RedisCache):
     clear = _with_fallback("clear")
 
 
+def forget(keys) -> None:
+    """Delete these keys now and again once the transaction commits (a reader in between
+    may have kept the values of before the change)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    keys = list(set(keys))
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 class Generation:
     """A cache generation: keys built with ``current()`` are used until a watched model
     changes (``watch``), after which the next read computes afresh; keys of older

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from civportal.cache import forget
 from outbox.line import message_text
 from outbox.models import Channel, Delivery
 from outbox.services import record_deliveries
@@ -186,10 +187,7 @@ def unread_count(user) -> int:
 def forget_unread(user_ids: Iterable[int]) -> None:
     """Drop these people's kept unread counts now, and again once the transaction commits
     (a page read meanwhile may have kept the count of before)."""
-    keys = list({_unread_key(pk) for pk in user_ids})
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    forget(_unread_key(pk) for pk in user_ids)
 
 
 def mark_read(actor, notification_id: int) -> bool:
