@@ -99,6 +99,18 @@ class Generation:
         self.renew()
         transaction.on_commit(self.renew)
 
+    def changed_if(self, fields: set[str]):
+        """A receiver renewing after a save that may touch ``fields`` (one that names
+        none of them, such as a sign-in saving ``last_login``, changes nothing kept) and
+        after every delete. Kept by the generation: signals hold receivers weakly."""
+
+        def changed(sender, update_fields=None, **kwargs):
+            if update_fields is None or fields & set(update_fields):
+                self.changed()
+
+        self._receivers = [*getattr(self, "_receivers", []), changed]
+        return changed
+
     def watch(self, *models, receiver=None) -> None:
         """Renew after every save or delete of ``models`` (once the transaction commits);
         ``receiver(sender, **kwargs)`` may stand in to ignore some saves."""

@@ -16,6 +16,14 @@ MOUs ending soon) are the same for everyone with the same scope: the dashboard t
 keep them rendered (``{% cache %}``) under ``dashboard_lists_key``, per scope, language and
 day, until a community, province, organisation, MOU (or its communities), listing or
 listing change is saved or deleted (``lists_generation``).
+
+A community page's body (its story, photos, indicator trends, readiness, listings and
+timeline) is the same for everyone who may open the page: the page template keeps it
+rendered under ``community_page_key``, per community, language and day, until anything
+it shows is saved or deleted anywhere (``page_generation``: a community, its photos,
+visits and what they recorded, stage moves, targets, indicators, listings, training
+sessions and areas, places, cohorts, a person's name), for ``DASHBOARD_FIGURES_SECONDS``
+at most.
 """
 
 from django.conf import settings
@@ -32,6 +40,7 @@ from .models import Community, Indicator, IndicatorValue, ProgressVisit, Stage
 
 generation = Generation("dashboard-figures")
 lists_generation = Generation("dashboard-lists")
+page_generation = Generation("community-pages")
 STALE_SHOWN = 20
 LATEST_VISITS = 10
 LATEST_VISIT_FIELDS = (
@@ -46,7 +55,7 @@ LATEST_VISIT_FIELDS = (
 # figures an earlier release kept (they would lack its new entries).
 LAYOUT = 3
 # A User save that touches none of these (a sign-in's last_login) changes no figure.
-NAME_FIELDS = {"full_name", "email"}
+NAME_FIELDS = {"full_name", "email", "login_name"}
 
 
 def dashboard_figures(
@@ -115,32 +124,58 @@ def dashboard_lists_key(scope_key: str) -> str:
     )
 
 
+def community_page_key(community: Community) -> str:
+    """What a community page's body is kept under: the community, the language and the
+    day (this fiscal year's targets), in the current ``page_generation``."""
+    return (
+        f"{LAYOUT}:{page_generation.current()}:{community.pk}:{get_language()}:"
+        f"{timezone.localdate().isoformat()}"
+    )
+
+
 def forget_figures(**_kwargs) -> None:
     """Start new generations: every dashboard counts its figures and renders its lists
-    afresh."""
+    afresh, and every community page its body."""
     generation.renew()
     lists_generation.renew()
-
-
-def _changed(sender, update_fields=None, **kwargs):
-    from accounts.models import User
-
-    if sender is User and update_fields is not None and not NAME_FIELDS & set(update_fields):
-        return
-    generation.changed()
+    page_generation.renew()
 
 
 def connect() -> None:
     from django.db.models.signals import m2m_changed
 
     from accounts.models import User
-    from mentorship.models import MOU
+    from mentorship.models import MOU, MentoringArea, TrainingSession
     from products.models import Product, ProductRevision
 
-    from .models import Organisation, Province
+    from . import models
 
-    generation.watch(Community, ProgressVisit, IndicatorValue, Indicator, User, receiver=_changed)
-    lists_generation.watch(Community, Province, Organisation, MOU, Product, ProductRevision)
+    generation.watch(Community, ProgressVisit, IndicatorValue, Indicator)
+    generation.watch(User, receiver=generation.changed_if(NAME_FIELDS))
+    lists_generation.watch(
+        Community, models.Province, models.Organisation, MOU, Product, ProductRevision
+    )
+    page_generation.watch(
+        Community,
+        models.CommunityPhoto,
+        ProgressVisit,
+        models.VisitPhoto,
+        IndicatorValue,
+        models.ReadinessAssessment,
+        models.StageChange,
+        models.CommunityIndicator,
+        models.CommunityTarget,
+        Indicator,
+        Product,
+        ProductRevision,
+        TrainingSession,
+        MentoringArea,
+        models.Province,
+        models.District,
+        models.Subdistrict,
+        models.Cohort,
+    )
+    page_generation.watch(User, receiver=page_generation.changed_if(NAME_FIELDS))
     # An MOU covering a community of a province joins that province's officers' lists.
     m2m_changed.connect(
         lists_generation.changed, sender=MOU.communities.through, dispatch_uid="dashboard-lists"

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,7 +20,7 @@ from civportal.forms import TOKEN_FIELD, save_once, save_through_service
 from search.query import CountedPaginator, suggestion_query
 
 from . import exports, imports, services
-from .figures import kept_community_reporting
+from .figures import community_page_key, kept_community_reporting
 from .forms import (
     CommunityForm,
     ImportConfirmForm,
@@ -118,14 +119,18 @@ def community_map(request):
 def community_detail(request, pk):
     community = get_community_for(request.user, pk)
     user = request.user
+    # The body is kept rendered (communities.figures.community_page_key): its parts are
+    # read only when the template renders it afresh.
     return render(
         request,
         "communities/detail.html",
         {
             "community": community,
-            "timeline": community_timeline(community),
-            "trends": indicator_trends(community),
-            "readiness": readiness_for(community),
+            "page_key": community_page_key(community),
+            "page_seconds": settings.DASHBOARD_FIGURES_SECONDS,
+            "timeline": SimpleLazyObject(lambda: community_timeline(community)),
+            "trends": SimpleLazyObject(lambda: indicator_trends(community)),
+            "readiness": SimpleLazyObject(lambda: readiness_for(community)),
             "reporting": kept_community_reporting(community),
             "photos": community.photos.all(),
             "products": community.products.all(),
