@@ -108,11 +108,20 @@ def forget_mou_ids(**_kwargs) -> None:
 
 mou_ids_generation = Generation("officer-mous")
 delivery_generation = Generation("mou-delivery")
+mou_page_generation = Generation("mou-pages")
+
+
+def mou_page_key(mou: MOU) -> str:
+    """What an MOU page's mentors and sessions table are kept under (rendered, the same
+    for every reader of the page): the MOU, the language and the day (the table lists
+    sessions from a month ago on), in the current ``mou_page_generation``."""
+    return f"{mou.pk}:{mou_page_generation.current()}:{get_language()}:{timezone.localdate()}"
 
 
 def connect() -> None:
     from django.db.models.signals import m2m_changed
 
+    from communities.figures import NAME_FIELDS
     from communities.models import Organisation
 
     mou_ids_generation.watch(
@@ -122,6 +131,17 @@ def connect() -> None:
         forget_mou_ids, sender=MOU.communities.through, dispatch_uid="mou-ids:communities"
     )
     delivery_generation.watch(TrainingSession, Attendance, MentoringArea)
+    # The sessions' rows (titles, times, communities, mentors, register counts) and the
+    # mentors' assignments with their areas.
+    mou_page_generation.watch(
+        TrainingSession, Attendance, MentoringArea, MentorAssignment, MOU, Community
+    )
+    mou_page_generation.watch(User, receiver=mou_page_generation.changed_if(NAME_FIELDS))
+    m2m_changed.connect(
+        mou_page_generation.changed,
+        sender=MentorAssignment.areas.through,
+        dispatch_uid="mou-pages:assignment-areas",
+    )
 
 
 def mous_for(user) -> QuerySet[MOU]:

@@ -40,7 +40,12 @@ from .permissions import (
     can_schedule_session,
     can_sign_mou,
 )
-from .selectors import delivery_generation, session_audience, session_members
+from .selectors import (
+    delivery_generation,
+    mou_page_generation,
+    session_audience,
+    session_members,
+)
 from .validators import clean_material_file, validate_signed_pdf
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -477,8 +482,10 @@ def record_attendance(
     Attendance.objects.bulk_create(
         Attendance(session=session, walk_in_name=name[:200], present=True) for name in names
     )
-    # Bulk writes send no signals: the MOU's delivered hours are summed afresh.
+    # Bulk writes send no signals: the MOU's delivered hours are summed afresh, and its
+    # page counts the register afresh.
     delivery_generation.changed()
+    mou_page_generation.changed()
     return session.attendance.filter(present=True).count()
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -71,6 +72,7 @@ from .selectors import (
     get_registration_for,
     get_session_for,
     get_signed_pdf_version_for,
+    mou_page_key,
     mous_for,
     register_counts,
     schedulable_mous_for,
@@ -152,8 +154,12 @@ def mou_detail(request, pk):
         "starts_at", "pk"
     )
     if session_count > MOU_LIST_LIMIT:
-        listed = listed.filter(ends_at__gte=timezone.now() - timedelta(days=30))
-    sessions = list(listed[:MOU_LIST_LIMIT])
+        # From the start of the day a month ago: the same rows all day (the table is kept
+        # rendered per day, mentorship.selectors.mou_page_key).
+        month_ago = timezone.localdate() - timedelta(days=30)
+        listed = listed.filter(ends_at__gte=datetime.combine(month_ago, time(), tzinfo=BANGKOK))
+    # Read only when the kept table is rendered afresh.
+    sessions = SimpleLazyObject(lambda: list(listed[:MOU_LIST_LIMIT]))
     communities = list(
         mou.communities.select_related("province").order_by("name_th", "pk")[:MOU_LIST_LIMIT]
     )
@@ -177,6 +183,8 @@ def mou_detail(request, pk):
                 "areas"
             ),
             "sessions": sessions,
+            "page_key": mou_page_key(mou),
+            "page_seconds": settings.DASHBOARD_FIGURES_SECONDS,
             "by_area": by_area,
             "delivered": delivered,
             "can_edit": can_edit_mou(user, mou),

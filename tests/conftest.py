@@ -243,13 +243,14 @@ def forget_kept_pages():
     from django.core.cache import cache
 
     from communities.figures import forget_figures
-    from mentorship.selectors import delivery_generation, mou_ids_generation
+    from mentorship.selectors import delivery_generation, mou_ids_generation, mou_page_generation
     from products.public_cache import forget_public_pages
 
     forget_public_pages()
     forget_figures()
     delivery_generation.renew()
     mou_ids_generation.renew()
+    mou_page_generation.renew()
     # Per-person reads kept for users an earlier test made or changed (and rolled back).
     client = cache._cache.get_client(write=True)
     for kept in ("notifications-unread:*", "officer-provinces:*", "mou-pdf-versions:*"):
