@@ -294,6 +294,13 @@ CACHES = {
         "KEY_PREFIX": "civ",
     },
 }
+# The test suite split over processes (pytest-xdist, ./civ test): each process, and the
+# servers and workers its tests start (they inherit the variable), keeps its cache under
+# its own prefix in the shared Redis (its database is its own already), so one process's
+# kept pages, counters and rate limits never meet another's tests. Only pytest-xdist
+# sets PYTEST_XDIST_WORKER.
+if _test_process := env("PYTEST_XDIST_WORKER"):
+    CACHES["default"]["KEY_PREFIX"] = f"civ-{_test_process}"
 
 # --- Accounts ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
