@@ -223,6 +223,17 @@ def with_people(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession
     )
 
 
+def with_community_names(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with what the calendars show of their communities (the names) prefetched,
+    in ``with_people``'s order: one query of three columns, no mentors."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "communities",
+            queryset=Community.objects.only("pk", "name_th", "name_en").order_by("name_th"),
+        )
+    )
+
+
 def with_names(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
     """Sessions with ``community_names`` and ``mentor_names``: the names a list shows, in
     the reader's language and in ``with_people``'s order, read in the sessions' own query
@@ -291,9 +302,10 @@ def sessions_in_range(
     """Sessions in this user's scope that overlap [start, end), for the calendar.
 
     With ``per_day``, only the first ``per_day`` sessions of each (Bangkok) day, each with
-    ``day_total``, the number of that day's sessions, and without register counts (the
-    month grid shows none): the grid stays the same size however many sessions a province
-    holds, and only the day counts read the whole month.
+    ``day_total``, the number of that day's sessions, their communities' names and
+    without register counts or mentors (the grid shows neither): the grid stays the same
+    size however many sessions a province holds, and only the day counts read the whole
+    month.
     """
     sessions = sessions_overlapping(user, start, end)
     if per_day is None:
@@ -303,7 +315,7 @@ def sessions_in_range(
         day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("pk")]),
         day_total=Window(Count("pk"), partition_by=[day]),
     ).filter(day_rank__lte=per_day)
-    return with_people(ranked).order_by("starts_at", "pk")
+    return with_community_names(ranked).order_by("starts_at", "pk")
 
 
 def upcoming_sessions_for(user) -> QuerySet[TrainingSession]:

@@ -82,8 +82,8 @@ from .selectors import (
     sessions_overlapping,
     signed_pdf_versions,
     upcoming_sessions_for,
+    with_community_names,
     with_names,
-    with_people,
     with_register_counts,
 )
 
@@ -791,7 +791,7 @@ def calendar_day(request):
     """Every session of one day in scope (where the week and month say "+N more"), a page
     of DAY_PAGE_SIZE at a time."""
     day = _parse_date(request.GET.get("date", ""), timezone.localdate())
-    sessions = with_people(
+    sessions = with_community_names(
         sessions_overlapping(
             request.user, _local_midnight(day), _local_midnight(day + timedelta(1))
         )

@@ -34,8 +34,9 @@ def sessions(request):
 
 # (page, who, query string, queries). The budgets are the same at both sizes.
 PAGES = [
-    ("calendar_month", "mentor@civ.example", "month", 6),
-    ("calendar_week", "coordinator@civ.example", "date", 6),
+    # 5: the grids read their communities' names with one query and no mentors.
+    ("calendar_month", "mentor@civ.example", "month", 5),
+    ("calendar_week", "coordinator@civ.example", "date", 5),
     # 5: the communities' names come with the sessions (mentorship.selectors.with_names).
     ("training_upcoming", "member.maejaem@civ.example", "", 5),
     # 14 on a first visit: one reads the signed PDF's earlier versions from the MOU's
