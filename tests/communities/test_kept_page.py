@@ -55,25 +55,24 @@ def _stage(officer, community):
     return "กลุ่มผลิตเข้มแข็งขึ้น"
 
 
+def _renamed(row, field: str, text: str) -> str:
+    """``row`` saved with ``text`` in ``field``, as the admin or a form saves it."""
+    setattr(row, field, text)
+    row.save()
+    return text
+
+
 def _listing(officer, community):
-    product = community.products.first()
-    product.name_th = "กาแฟคั่วโอ่งสูตรใหม่"
-    product.save()
-    return "กาแฟคั่วโอ่งสูตรใหม่"
+    return _renamed(community.products.first(), "name_th", "กาแฟคั่วโอ่งสูตรใหม่")
 
 
 def _indicator(officer, community):
     shown = IndicatorValue.objects.filter(visit__community=community).first().indicator
-    shown.name_th = "รายได้ของกลุ่ม (ใหม่)"
-    shown.save()  # as the admin saves a rename
-    return "รายได้ของกลุ่ม (ใหม่)"
+    return _renamed(shown, "name_th", "รายได้ของกลุ่ม (ใหม่)")
 
 
 def _session(officer, community):
-    session = community.sessions.first()
-    session.title = "อบรมการคั่วกาแฟรุ่นสอง"
-    session.save()
-    return "อบรมการคั่วกาแฟรุ่นสอง"
+    return _renamed(community.sessions.first(), "title", "อบรมการคั่วกาแฟรุ่นสอง")
 
 
 @pytest.mark.parametrize(
