@@ -25,7 +25,7 @@ from django.utils import timezone
 from civportal import fiscal
 from civportal.fiscal import Frequency, Period
 
-from .models import Community, Indicator, IndicatorValue
+from .models import Community, Indicator, IndicatorValue, name_expression
 
 
 def grace_days() -> int:
@@ -147,8 +147,8 @@ def completeness(
         .filter(Q(created_at__lt=on_time_deadline_for_day(last)) | Q(first_visit__lte=last))
         .values_list(
             "pk",
-            "name_th",
-            "province__name_th",
+            name_expression(),
+            name_expression("province__"),
             "responsible_officer__full_name",
             "responsible_officer__email",
             "created_at",

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,16 @@ class BilingualName(models.Model):
         if get_language() == "en" and self.name_en:
             return self.name_en
         return self.name_th
+
+
+def name_expression(path: str = "") -> models.Expression:
+    """``BilingualName.name`` in SQL, for ``values()`` and subqueries: the English name in
+    English where there is one, otherwise the Thai name. ``path`` leads to the named row
+    (``"community__"``)."""
+    thai = models.F(f"{path}name_th")
+    if get_language() == "en":
+        return Coalesce(NullIf(f"{path}name_en", models.Value("")), thai)
+    return thai
 
 
 # --- Geography: จังหวัด → อำเภอ → ตำบล, official codes from geothai ---------

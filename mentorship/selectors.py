@@ -30,7 +30,7 @@ from accounts.models import Role, User
 from accounts.selectors import province_codes
 from civportal.access import RowScope, get_in_scope_or_404, within_scope
 from civportal.cache import Generation
-from communities.models import Community
+from communities.models import Community, name_expression
 
 from .models import (
     MOU,
@@ -239,9 +239,6 @@ def with_names(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]
     the reader's language and in ``with_people``'s order, read in the sessions' own query
     (two array subqueries per row) instead of two more queries of whole rows. For a page
     of rows: a window-filtered queryset would compute them for every row it ranks."""
-    community_name = F("community__name_th")
-    if get_language() == "en":
-        community_name = Coalesce(NullIf("community__name_en", Value("")), community_name)
     # User.__str__: the full name, else the e-mail, else the login name.
     mentor_name = Coalesce(
         NullIf("mentor__full_name", Value("")),
@@ -253,7 +250,7 @@ def with_names(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]
     communities = (
         SessionCommunity.objects.filter(session=OuterRef("pk"))
         .order_by("community__name_th", "community_id")
-        .values_list(community_name)
+        .values_list(name_expression("community__"))
     )
     mentors = (
         SessionMentor.objects.filter(session=OuterRef("pk"))

@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from communities.completeness import completeness
 from communities.models import Community, Indicator, IndicatorValue
@@ -87,6 +87,23 @@ def test_due_received_and_on_time_per_community_officer_and_province(fixture):
     (late,) = result.late
     assert (late.community_id, late.period.start) == (early.pk, date(2025, 11, 1))
     assert late.received_at == bangkok(date(2026, 1, 10))
+
+
+def test_the_gaps_name_communities_and_provinces_in_the_readers_language(fixture):
+    early, late_comer = fixture
+    Community.objects.filter(pk=early.pk).update(name_en="Early Village")
+    scope = Community.objects.filter(pk__in=[early.pk, late_comer.pk])
+
+    with translation.override("en"):
+        english = completeness(scope, today=TODAY)
+    thai = completeness(scope, today=TODAY)
+
+    names = {gap.community_id: gap.community_name for gap in english.gaps}
+    # English where the community has an English name, Thai where it has none.
+    assert names == {early.pk: "Early Village", late_comer.pk: late_comer.name_th}
+    assert list(english.by_province) == [early.province.name_en]
+    assert {gap.community_name for gap in thai.gaps} == {early.name_th, late_comer.name_th}
+    assert list(thai.by_province) == [early.province.name_th]
 
 
 def test_an_open_period_is_not_due_yet(fixture):
