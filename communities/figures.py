@@ -104,11 +104,15 @@ def dashboard_figures(
 def kept_community_reporting(community: Community):
     """A community page's reporting rate with its missing and late values
     (``selectors.community_reporting``: three queries over its visits and values), kept
-    like the dashboards' figures: per community and day, renewed by the same changes."""
+    like the dashboards' figures: per community, language (the gaps name their places) and
+    day, renewed by the same changes."""
     from .selectors import community_reporting
 
     today = timezone.localdate()
-    key = f"community-reporting:{LAYOUT}:{generation.current()}:{community.pk}:{today.isoformat()}"
+    key = (
+        f"community-reporting:{LAYOUT}:{generation.current()}:{community.pk}:{get_language()}:"
+        f"{today.isoformat()}"
+    )
     return cache.get_or_set(
         key, lambda: community_reporting(community, today), settings.DASHBOARD_FIGURES_SECONDS
     )

@@ -96,7 +96,8 @@ def test_the_gaps_name_communities_and_provinces_in_the_readers_language(fixture
 
     with translation.override("en"):
         english = completeness(scope, today=TODAY)
-    thai = completeness(scope, today=TODAY)
+    with translation.override("th"):
+        thai = completeness(scope, today=TODAY)
 
     names = {gap.community_id: gap.community_name for gap in english.gaps}
     # English where the community has an English name, Thai where it has none.

@@ -68,7 +68,8 @@ def _listing(officer, community):
 
 def _indicator(officer, community):
     shown = IndicatorValue.objects.filter(visit__community=community).first().indicator
-    return _renamed(shown, "name_th", "รายได้ของกลุ่ม (ใหม่)")
+    # Its trend card's heading: the reporting card (kept on its own) may name it too.
+    return "<h3>" + _renamed(shown, "name_th", "รายได้ของกลุ่ม (ใหม่)")
 
 
 def _session(officer, community):
