@@ -77,6 +77,7 @@ class Generation:
 
     def __init__(self, name: str):
         self.key = f"{name}:generation"
+        self._receivers = []  # changed_if's receivers, held here: signals hold them weakly
 
     def current(self) -> str:
         from django.core.cache import cache
@@ -102,13 +103,13 @@ class Generation:
     def changed_if(self, fields: set[str]):
         """A receiver renewing after a save that may touch ``fields`` (one that names
         none of them, such as a sign-in saving ``last_login``, changes nothing kept) and
-        after every delete. Kept by the generation: signals hold receivers weakly."""
+        after every delete."""
 
         def changed(sender, update_fields=None, **kwargs):
             if update_fields is None or fields & set(update_fields):
                 self.changed()
 
-        self._receivers = [*getattr(self, "_receivers", []), changed]
+        self._receivers.append(changed)
         return changed
 
     def watch(self, *models, receiver=None) -> None:
